@@ -1,0 +1,64 @@
+# AHSCT Guide. Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+export RASA_TELEMETRY_ENABLED := false
+export UV_PYTHON_DOWNLOADS := never
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+UV_VERSION := 0.13.8
+UV := .cache/uv/bin/uv
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY_PIPELINE := build/spacy/ahsct_pipeline
+MODEL := models/ahsct.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
+
+.PHONY: run test install model lint validate eval bench lock clean
+
+run: $(MODEL) ## install what is missing, train if stale, start the servers
+	@scripts/run.sh
+
+test: $(MODEL) ## install what is missing and run every test
+	@echo "==> Validating the training data"
+	@$(RASA) data validate --fail-on-warnings --quiet
+	@echo "==> Running the test suite"
+	@$(PYTHON) -m pytest
+
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+
+model: $(MODEL)
+
+eval: $(MODEL) ## NLU evaluation on held-out examples (report in reports/nlu/)
+	@$(PYTHON) scripts/nlu_eval.py
+
+bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
+	@$(PYTHON) scripts/bench.py
+
+$(UV):
+	@echo "==> Installing uv $(UV_VERSION)"
+	@python=$$(scripts/find-python) && "$$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+	  --target .cache/uv "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock | $(UV)
+	@echo "==> Installing pinned packages into $(VENV) (uv)"
+	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" $(VENV)
+	@$(UV) pip sync --quiet --python $(PYTHON) requirements.lock
+	@touch $@
+
+$(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VENV)/.installed
+	@echo "==> Building the spaCy pipeline"
+	@rm -rf $(SPACY_PIPELINE)
+	@$(PYTHON) nlp/build_pipeline.py $(SPACY_PIPELINE)
+
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json
+	@echo "==> Training the Rasa model (data, config or domain changed)"
+	@$(RASA) train --quiet --fixed-model-name ahsct --out models
+
+lock: | $(UV) ## re-resolve requirements.in into requirements.lock
+	@python=$$(scripts/find-python) && $(UV) pip compile --quiet --python "$$python" requirements.in -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .cache build models var logs reports

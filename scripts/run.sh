@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server on 127.0.0.1, wait until both answer,
+# say where to chat, and stop both on Ctrl-C. Called by `make run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+HOST=127.0.0.1
+mkdir -p var logs
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "==> Stopping AHSCT Guide"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+wait_for() {  # name url log
+  printf '==> Waiting for %s ' "$1"
+  for _ in $(seq 1 240); do
+    if curl -fsS -o /dev/null "$2" 2>/dev/null; then echo " ready"; return 0; fi
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo " failed; see $3"; tail -n 20 "$3"; exit 1; }
+    done
+    printf '.'; sleep 1
+  done
+  echo " timed out; see $3"; exit 1
+}
+
+echo "==> Starting the action server on $HOST:$ACTIONS_PORT (log: logs/actions.log)"
+SANIC_HOST=$HOST .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
+pids+=($!)
+
+echo "==> Starting the Rasa server on $HOST:$RASA_PORT (log: logs/rasa.log)"
+.venv/bin/rasa run --model models/ahsct.tar.gz --interface "$HOST" --port "$RASA_PORT" \
+  --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
+  --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" >logs/rasa.log 2>&1 &
+pids+=($!)
+
+wait_for "the action server" "http://$HOST:$ACTIONS_PORT/health" logs/actions.log
+wait_for "the Rasa server" "http://$HOST:$RASA_PORT/" logs/rasa.log
+
+cat <<MSG
+
+AHSCT Guide is running.
+  Chat over REST:  curl -s -XPOST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
+                     -H 'Content-Type: application/json' -d '{"sender":"me","message":"Is any stem cell therapy approved?"}'
+  socket.io:       http://$HOST:$RASA_PORT/socket.io
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"
+echo "==> A server stopped unexpectedly; see logs/"
+exit 1
