@@ -35,7 +35,8 @@ class ActionAnswerFromCorpus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = tracker.get_intent_of_latest_message() or ""
+        # The intent NLU chose, not the runner-up that get_intent_of_latest_message() gives after a fallback.
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic = intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
         passages = shared_knowledge_base().answer(topic, question_text(tracker)) if topic else []
         if not passages:

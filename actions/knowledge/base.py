@@ -31,9 +31,15 @@ class KnowledgeBase:
         return {topic for passage in self.passages for topic in passage.topics}
 
     def answer(self, topic: str, question: str, limit: int = PASSAGES_PER_ANSWER) -> List[Passage]:
-        """The passages that answer a question on a known topic, best first, one per document."""
+        """The passages that answer a question on a known topic, best first, one per document.
+
+        A passage whose first topic is this one answers it directly, so it comes before
+        passages that only touch the topic, whatever the question's words (typos included).
+        """
+        ranked = self.index.search(question, topics=[topic], limit=len(self.passages))
+        ranked.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
         chosen: List[Passage] = []
-        for passage in self.index.search(question, topics=[topic], limit=len(self.passages)):
+        for passage in ranked:
             if all(passage.document != other.document for other in chosen):
                 chosen.append(passage)
             if len(chosen) == limit:

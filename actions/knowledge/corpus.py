@@ -2,7 +2,8 @@
 
 A document is a Markdown file with YAML front matter (``title``, ``organisation``,
 ``url``, ``date``, ``reviewed``). Each passage starts with a ``## heading`` and a
-``topics:`` line, so every passage knows its document and therefore its source.
+``topics:`` line (its main topic first), so every passage knows its document and
+therefore its source.
 """
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ class Passage:
     topics: Tuple[str, ...]
     text: str
     document: Document
+
+    @property
+    def main_topic(self) -> str:
+        """The first topic listed: the one this passage answers directly."""
+        return self.topics[0]
 
     @property
     def source(self) -> str:

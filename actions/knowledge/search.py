@@ -29,7 +29,9 @@ class PassageIndex:
         ``topics``, only passages that share a term with the query.
         """
         wanted = set(topics or ())
-        scores = self._bm25.get_scores(search_terms(self.nlp, query))
+        terms = search_terms(self.nlp, query)
+        # bm25s cannot score an empty query (a button press has no words): all passages score 0.
+        scores = self._bm25.get_scores(terms) if terms else [0.0] * len(self.passages)
         candidates = [
             (score, position)
             for position, (score, passage) in enumerate(zip(scores, self.passages))

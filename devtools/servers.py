@@ -1,0 +1,112 @@
+"""Start the real action server and Rasa server on free local ports, and stop them."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def quiet_env(**extra: str) -> dict:
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST=HOST)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Server:
+    name: str
+    command: List[str]
+    health_url: str
+    log_path: Path
+    cwd: Path = PROJECT_ROOT
+    env: dict = field(default_factory=quiet_env)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Server":
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self._wait_until_healthy()
+        return self
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early; log:\n{self.log_tail()}")
+            try:
+                if requests.get(self.health_url, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"{self.name} not ready after {STARTUP_TIMEOUT_S}s; log:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def action_server(port: int, log_dir: Path, cwd: Path = PROJECT_ROOT, python: Path = VENV_BIN / "python") -> Server:
+    return Server(
+        name="action server",
+        command=[str(python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        health_url=f"http://{HOST}:{port}/health",
+        log_path=log_dir / f"actions-{port}.log",
+        cwd=cwd,
+    )
+
+
+def rasa_server(
+    port: int,
+    endpoints: Path,
+    log_dir: Path,
+    model: Path = PROJECT_ROOT / "models" / "ahsct.tar.gz",
+    cwd: Path = PROJECT_ROOT,
+    api_token: Optional[str] = None,
+) -> Server:
+    command = [
+        str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", HOST, "--port", str(port),
+        "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+    ]
+    if api_token:
+        command += ["--enable-api", "--auth-token", api_token]
+    return Server("Rasa server", command, f"http://{HOST}:{port}/", log_dir / f"rasa-{port}.log", cwd)
+
+
+def write_endpoints(path: Path, actions_port: int, sqlite_db: Path) -> Path:
+    """Endpoints like the project's default, pointing at a test action server and database."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_db}"\n'
+    )
+    return path

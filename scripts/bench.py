@@ -1,0 +1,153 @@
+"""Speed and memory of AHSCT Guide beside Rasa's stock starter bot, measured in one run.
+
+Figures: training time, time to ready, server RSS, REST latency p50/p95 over a fixed
+list of questions, and in-process retrieval time per query. Writes reports/bench.json
+and reports/bench.md, and prints the table. Run with `make bench`.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from actions.knowledge.base import shared_knowledge_base  # noqa: E402
+from devtools.chat import RestChat  # noqa: E402
+from devtools.servers import HOST, VENV_BIN, Server, action_server, free_port, quiet_env, rasa_server, write_endpoints  # noqa: E402
+
+QUESTIONS = [
+    "hello", "is any stem cell therapy approved for MS?", "is it FDA approved?", "what is AHSCT?",
+    "how is it done?", "is it dangerous?", "who is it for?", "where are the trials?", "are you a bot?",
+    "what does autologous haematopoietic stem cell transplantation mean", "do they use chemotherapy",
+    "does it work for progressive ms", "what are the side effects", "is there a phase 3 trial",
+    "what's the weather like", "thanks", "bye",
+]
+ROUNDS = 5
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(command, cwd):
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=quiet_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def start_timed(*servers: Server) -> float:
+    started = time.perf_counter()
+    for server in servers:
+        server.start()
+    return time.perf_counter() - started
+
+
+def rss_mb(*servers: Server) -> float:
+    total = 0
+    for server in servers:
+        process = psutil.Process(server.process.pid)
+        total += sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+    return total / 2**20
+
+
+def latencies_ms(url: str) -> list:
+    chat, samples = RestChat(url), []
+    for round_number in range(ROUNDS + 1):
+        for index, question in enumerate(QUESTIONS):
+            started = time.perf_counter()
+            chat.send(f"bench-{round_number}-{index}", question)
+            if round_number:  # round 0 warms up
+                samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def measure_ahsct(workdir: Path) -> dict:
+    training_s = timed([str(VENV_BIN / "rasa"), "train", "--force", "--quiet", "--out", str(workdir / "models"),
+                        "--fixed-model-name", "bench"], ROOT)
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(workdir / "endpoints.yml", actions_port, workdir / "bench.db")
+    actions = action_server(actions_port, workdir)
+    rasa = rasa_server(rasa_port, endpoints, workdir, model=workdir / "models" / "bench.tar.gz")
+    ready_s = start_timed(actions, rasa)
+    try:
+        samples = latencies_ms(f"http://{HOST}:{rasa_port}")
+        return dict(training_s=training_s, ready_s=ready_s, latencies=samples,
+                    rss_rasa_mb=rss_mb(rasa), rss_actions_mb=rss_mb(actions))
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def measure_starter(workdir: Path) -> dict:
+    starter = workdir / "starter"
+    training_s = timed([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(starter)], workdir)
+    port = free_port()
+    rasa = Server("starter bot", [str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(port)],
+                  f"http://{HOST}:{port}/", workdir / "starter.log", cwd=starter)
+    ready_s = start_timed(rasa)
+    try:
+        samples = latencies_ms(f"http://{HOST}:{port}")
+        return dict(training_s=training_s, ready_s=ready_s, latencies=samples, rss_rasa_mb=rss_mb(rasa))
+    finally:
+        rasa.stop()
+
+
+def retrieval_ms() -> dict:
+    knowledge = shared_knowledge_base()
+    knowledge.index.search("warm up")
+    samples = []
+    for _ in range(20):
+        for question in QUESTIONS:
+            started = time.perf_counter()
+            knowledge.index.search(question)
+            samples.append((time.perf_counter() - started) * 1000)
+    return dict(p50=statistics.median(samples), p95=percentile(samples, 0.95), queries=len(samples))
+
+
+def table(ours: dict, starter: dict, retrieval: dict) -> str:
+    def row(name, key, unit, fmt="{:.1f}"):
+        a, b = ours[key], starter[key]
+        return f"| {name} | {fmt.format(a)} {unit} | {fmt.format(b)} {unit} | {a / b:.2f}× |"
+
+    for result in (ours, starter):
+        result["p50_ms"] = statistics.median(result["latencies"])
+        result["p95_ms"] = percentile(result["latencies"], 0.95)
+    return "\n".join([
+        "| figure | AHSCT Guide | starter bot | ratio |", "|---|---|---|---|",
+        row("training time", "training_s", "s"),
+        row("time to ready", "ready_s", "s"),
+        row("Rasa server RSS", "rss_rasa_mb", "MiB", "{:.0f}"),
+        row("REST latency p50", "p50_ms", "ms"),
+        row("REST latency p95", "p95_ms", "ms"),
+        f"| action server RSS | {ours['rss_actions_mb']:.0f} MiB | (none) | |",
+        f"| retrieval per query p50 / p95 | {retrieval['p50']:.2f} / {retrieval['p95']:.2f} ms | (none) | |",
+        "",
+        f"{len(ours['latencies'])} REST messages per bot ({len(QUESTIONS)} questions × {ROUNDS} rounds, after one "
+        f"warm-up round); {retrieval['queries']} retrieval queries. Machine: {psutil.cpu_count()} cores.",
+    ])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        ours, starter = measure_ahsct(workdir), measure_starter(workdir)
+    retrieval = retrieval_ms()
+    markdown = table(ours, starter, retrieval)
+    reports = ROOT / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / "bench.md").write_text(markdown + "\n")
+    (reports / "bench.json").write_text(json.dumps(dict(ahsct=ours, starter=starter, retrieval=retrieval), indent=1))
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()

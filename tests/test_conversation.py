@@ -1,0 +1,141 @@
+"""End to end through the real Rasa server and action server over HTTP (REST channel)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+SOURCE_LINE = re.compile(
+    r'^Source: (MS International Federation \(MSIF\), "Stem cell transplantation \(AHSCT\) for MS" \(about 2016\)'
+    r'|National MS Society \(USA\), "Research in Stem Cells" \(2017\))$',
+    re.MULTILINE,
+)
+APPROVAL_CLAIM = re.compile(
+    r"\b(is|are|has been|have been|now) (fully |officially )?(approved|licensed|licenced)\b|\bFDA[- ]approved\b",
+    re.IGNORECASE,
+)
+WELCOME = "I'm AHSCT Guide, a chatbot"
+
+
+def answer_after_welcome(chat, sender, message):
+    """The first message of a conversation opens with the welcome; return what follows it."""
+    replies = chat.send(sender, message)
+    assert WELCOME in replies[0]["text"]
+    return replies[1:]
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_a_conversation_opens_with_one_welcome_saying_what_the_bot_is(chat, sender):
+    replies = chat.send(sender, "hello")
+    welcome = replies[0]
+    assert WELCOME in welcome["text"] and "can't give medical advice" in welcome["text"]
+    assert "neurologist or MS team" in welcome["text"]
+    assert [b["payload"] for b in welcome["buttons"]] == [
+        "/ask_approval", "/ask_what_is_ahsct", "/ask_how_ahsct_works", "/ask_risks", "/ask_who_benefits", "/ask_trials",
+    ]
+    later = chat.send(sender, "hi again")
+    assert all(WELCOME not in r.get("text", "") for r in later), "the welcome comes once per conversation"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is any stem cell therapy approved for MS?",
+        "Is it FDA approved?",
+        "has anyone approved stem cell treatment for multiple sclerosis yet",
+        "are stemm cell therapys aproved for ms",
+        "is AHSCT an approved therapy now?",
+        "is hsct licenced",
+        "approved stem cell treatment for ms??",
+        "Is stem cell therapy for MS approved or still experimental?",
+        "did the FDA approve stem cells for MS",
+        "my neighbour says stem cell therapy is an approved ms treatment now. true?",
+    ],
+)
+def test_approval_is_answered_first_and_plainly_no(chat, sender, question):
+    replies = answer_after_welcome(chat, sender, question)
+    first = replies[0]["text"]
+    assert first.startswith("No. Right now there are no approved stem cell therapies for MS.")
+    answer = texts(replies)
+    assert "experimental" in answer and "clinical trials" in answer
+    assert SOURCE_LINE.search(answer)
+    assert not APPROVAL_CLAIM.search(answer), answer
+
+
+TOPIC_QUESTIONS = {
+    "what_is": (
+        ["what is AHSCT?", "wat is hsct exactly", "Can you explain this stem cell transplant thing people talk about?"],
+        [r"Autologous Haematopoietic Stem Cell Transplantation", r'"reboot" the immune system', r"brain and the spinal cord"],
+    ),
+    "how": (
+        ["how is AHSCT done?", "what actually happens step by step in a stem cell transplant", "do they use chemo"],
+        [r"own bone marrow or blood and stored", r"usually with chemotherapy", r"stored stem cells are put back"],
+    ),
+    "risks": (
+        ["is it dangerous?", "what are the side effects of hsct", "I'm really scared, how risky is this treatment"],
+        [r"does not list the risks", r"do not give any figures", r"neurologist or MS team"],
+    ),
+    "who": (
+        ["who is it for?", "does ahsct work for every type of ms", "would it help someone with progressive MS"],
+        [r"does not seem to work in all types of MS", r"who might benefit most", r"neurologist or MS team"],
+    ),
+    "trials": (
+        ["where are the trials?", "are there any ahsct clinical trials going on", "whats the status of the stem cell trails"],
+        [r"clinical trials in Canada, the United States, Europe and other places", r"do not name trial sites"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "topic, question",
+    [(topic, question) for topic, (questions, _) in TOPIC_QUESTIONS.items() for question in questions],
+)
+def test_core_topic_gets_its_facts_and_a_source(chat, sender, topic, question):
+    answer = texts(answer_after_welcome(chat, sender, question))
+    for fact in TOPIC_QUESTIONS[topic][1]:
+        assert re.search(fact, answer), f"{question!r}: missing {fact!r} in\n{answer}"
+    assert SOURCE_LINE.search(answer)
+    assert not APPROVAL_CLAIM.search(answer)
+
+
+def test_every_factual_message_ends_with_its_source(chat, sender):
+    replies = answer_after_welcome(chat, sender, "what are the risks?")
+    factual = [r["text"] for r in replies if "My sources do not" not in r["text"]]
+    assert factual
+    for text in factual:
+        assert SOURCE_LINE.search(text.splitlines()[-1]), text
+
+
+def test_topic_button_payload_answers(chat, sender):
+    answer = texts(answer_after_welcome(chat, sender, "/ask_how_ahsct_works"))
+    assert "own bone marrow or blood" in answer and SOURCE_LINE.search(answer)
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("hello", "What would you like to know about stem cell therapy for MS?"),
+        ("thanks so much", "You're welcome."),
+        ("bye for now", "Goodbye, and take care."),
+        ("am I chatting with a real person?", "I'm a chatbot, not a person and not a doctor."),
+    ],
+)
+def test_small_talk(chat, sender, message, expected):
+    assert expected in texts(chat.send(sender, message))
+
+
+@pytest.mark.parametrize("message", ["what's the weather like in Lisbon tomorrow", "can you order me a pizza"])
+def test_off_topic_gets_an_honest_reply_and_what_the_bot_can_answer(chat, sender, message):
+    replies = answer_after_welcome(chat, sender, message)
+    assert "I can only help with questions about stem cell therapy for MS" in replies[0]["text"]
+    assert replies[0]["buttons"] and "Source:" not in texts(replies)
+
+
+def test_a_question_it_cannot_understand_gets_no_invented_fact(chat, sender):
+    replies = answer_after_welcome(chat, sender, "qwrtz plmkn vbxy")
+    assert re.search(r"I don't want to guess|I can only help with questions about stem cell therapy", replies[0]["text"])
+    assert replies[0]["buttons"] and "Source:" not in texts(replies)
+    assert not re.search(r"\d", texts(replies)), "no figures in a reply that has no source"
