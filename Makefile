@@ -22,9 +22,7 @@ run: $(MODEL) ## install what is missing, train if stale, start the servers
 	@scripts/run.sh
 
 test: $(MODEL) ## install what is missing and run every test
-	@echo "==> Validating the training data"
-	@$(RASA) data validate --fail-on-warnings --quiet
-	@echo "==> Running the test suite"
+	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
 install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json

@@ -89,6 +89,7 @@ def measure_ahsct(workdir: Path) -> dict:
 
 def measure_starter(workdir: Path) -> dict:
     starter = workdir / "starter"
+    starter.mkdir()  # `rasa init` wants the folder to exist
     training_s = timed([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(starter)], workdir)
     port = free_port()
     rasa = Server("starter bot", [str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(port)],
