@@ -29,8 +29,9 @@ install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 
 model: $(MODEL)
 
-eval: $(MODEL) ## NLU evaluation on held-out examples (report in reports/nlu/)
+eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
 	@$(PYTHON) scripts/nlu_eval.py
+	@$(PYTHON) scripts/evaluate.py --cross-validation
 
 bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py

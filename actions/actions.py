@@ -2,15 +2,22 @@
 the domain holds the words a patient reads."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge.base import shared_knowledge_base
+from actions.knowledge.corpus import Passage
 
 TOPIC_INTENT_PREFIX = "ask_"
+# Claims a visitor pushes are corrected with the facts of another topic.
+TOPIC_OF_CLAIM = {"claim_cure": "approval", "claim_approved": "approval"}
+# General facts that may sit beside "I can't advise you".
+ADVICE_TOPICS = ("who_benefits", "risks", "approval")
+# "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
+AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
 
 
 class ActionSessionStart(Action):
@@ -19,9 +26,7 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_welcome")
         return [SessionStarted(), ActionExecuted("action_listen")]
 
@@ -32,22 +37,122 @@ class ActionAnswerFromCorpus(Action):
     def name(self) -> Text:
         return "action_answer_from_corpus"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        # The intent NLU chose, not the runner-up that get_intent_of_latest_message() gives after a fallback.
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic = intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        topic = topic_of_intent(latest_intent(tracker))
         passages = shared_knowledge_base().answer(topic, question_text(tracker)) if topic else []
-        if not passages:
-            dispatcher.utter_message(response="utter_not_in_sources")
+        return send_passages(dispatcher, tracker, passages, topic)
+
+
+class ActionAnswerFollowup(Action):
+    """'What about in Paris?', 'and for progressive MS?': answered about the conversation's current topic."""
+
+    def name(self) -> Text:
+        return "action_answer_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        topic = tracker.get_slot("topic")
+        passages = shared_knowledge_base().follow_up(topic, question_text(tracker))
+        if passages and topic not in passages[0].topics:
+            topic = passages[0].main_topic
+        return send_passages(dispatcher, tracker, passages, topic)
+
+
+class ActionTellMore(Action):
+    """'Tell me more': the current topic's passages the visitor has not seen yet."""
+
+    def name(self) -> Text:
+        return "action_tell_more"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        topic = tracker.get_slot("topic")
+        if not topic:
+            dispatcher.utter_message(response="utter_what_topic")
             return []
+        passages = shared_knowledge_base().more(topic, tracker.get_slot("shown_passages") or [])
+        if not passages:
+            dispatcher.utter_message(response="utter_no_more")
+            return []
+        return send_passages(dispatcher, tracker, passages, topic)
+
+
+class ActionSearchCorpus(Action):
+    """Low NLU confidence: offer the two likely topics, or answer from a passage that truly matches, or say so."""
+
+    def name(self) -> Text:
+        return "action_search_corpus"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
+        buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
+        if len(buttons) == 2:
+            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+            return []
+        passages = shared_knowledge_base().open_search(question_text(tracker))
+        topic = passages[0].main_topic if passages else None
+        return send_passages(dispatcher, tracker, passages, topic)
+
+
+class ActionAnswerPersonalAdvice(Action):
+    """'Should I have AHSCT?': no verdict; the general facts with their sources; then the neurologist or MS team."""
+
+    def name(self) -> Text:
+        return "action_answer_personal_advice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge, question = shared_knowledge_base(), question_text(tracker)
+        dispatcher.utter_message(response="utter_cannot_advise")
+        passages = knowledge.open_search(question, topics=ADVICE_TOPICS)
+        if not passages and knowledge.index.names_treatment(question):
+            passages = knowledge.answer("who_benefits", "")
         for passage in passages:
             dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
-        return [SlotSet("topic", topic)]
+        dispatcher.utter_message(response="utter_ask_your_team")
+        return [SlotSet("shown_passages", [p.id for p in passages])] if passages else []
+
+
+def send_passages(
+    dispatcher: CollectingDispatcher, tracker: Tracker, passages: Sequence[Passage], topic: Optional[str]
+) -> List[EventType]:
+    """Each passage as one message ending with its source; or, with none, the honest 'not in my sources'."""
+    if not passages:
+        dispatcher.utter_message(response="utter_not_in_sources")
+        return []
+    if (tracker.get_slot("language") or "en") != "en":
+        dispatcher.utter_message(response="utter_english_only")
+    for passage in passages:
+        dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
+    shown = list(tracker.get_slot("shown_passages") or []) if topic == tracker.get_slot("topic") else []
+    return [SlotSet("topic", topic), SlotSet("shown_passages", shown + [p.id for p in passages])]
+
+
+def latest_intent(tracker: Tracker) -> str:
+    # The intent NLU chose, not the runner-up that get_intent_of_latest_message() gives after a fallback.
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def topic_of_intent(intent: str) -> Optional[str]:
+    if intent in TOPIC_OF_CLAIM:
+        return TOPIC_OF_CLAIM[intent]
+    return intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
 
 
 def question_text(tracker: Tracker) -> str:
     """The visitor's words; a button payload such as '/ask_risks' carries none."""
     text = tracker.latest_message.get("text") or ""
     return "" if text.startswith("/") else text
+
+
+def ambiguous_topic_intents(ranking: List[Dict[Text, Any]]) -> List[str]:
+    """The two topic intents NLU hesitated between, or [] when it did not."""
+    topical = [r for r in ranking if topic_of_intent(r.get("name", ""))]
+    if len(topical) < 2:
+        return []
+    first, second = topical[0], topical[1]
+    close = first["confidence"] - second["confidence"] <= AMBIGUITY_GAP
+    return [first["name"], second["name"]] if close and second["confidence"] >= AMBIGUITY_FLOOR else []
+
+
+def topic_menu(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The topic buttons as editors wrote them in the domain (utter_topic_menu)."""
+    return domain.get("responses", {}).get("utter_topic_menu", [{}])[0].get("buttons", [])
+

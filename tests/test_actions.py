@@ -10,16 +10,26 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerFromCorpus, ActionSessionStart
+from actions.actions import (
+    ActionAnswerFollowup,
+    ActionAnswerFromCorpus,
+    ActionAnswerPersonalAdvice,
+    ActionSearchCorpus,
+    ActionSessionStart,
+    ActionTellMore,
+)
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
 
 
-def tracker_for(text: str, intent: str) -> Tracker:
+def tracker_for(text: str, intent: str, slots: dict = None, ranking: list = None) -> Tracker:
     return Tracker(
         sender_id="action-test",
-        slots={},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.98}, "entities": []},
+        slots=slots or {},
+        latest_message={
+            "text": text, "intent": {"name": intent, "confidence": 0.98}, "entities": [],
+            "intent_ranking": ranking or [{"name": intent, "confidence": 0.98}],
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -49,21 +59,21 @@ def test_approval_question_is_answered_from_both_sources_with_citations(knowledg
         'MS International Federation (MSIF), "Stem cell transplantation (AHSCT) for MS" (about 2016)',
         'National MS Society (USA), "Research in Stem Cells" (2017)',
     ]
-    assert events == [SlotSet("topic", "approval")]
+    assert events == [SlotSet("topic", "approval"), SlotSet("shown_passages", ["msif-ahsct#1", "nmss-research-in-stem-cells#1"])]
 
 
 def test_answer_text_is_the_corpus_passage_word_for_word(knowledge_base):
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("how is ahsct done", "ask_how_ahsct_works"))
     expected = knowledge_base.answer("how_ahsct_works", "how is ahsct done")
     assert [(m["answer"], m["source"]) for m in messages] == [(p.text, p.source) for p in expected]
-    assert events == [SlotSet("topic", "how_ahsct_works")]
+    assert events == [SlotSet("topic", "how_ahsct_works"), SlotSet("shown_passages", [p.id for p in expected])]
 
 
 def test_button_payload_answers_the_topic():
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("/ask_what_is_ahsct", "ask_what_is_ahsct"))
     assert len(messages) == 1
     assert "Autologous Haematopoietic Stem Cell Transplantation" in messages[0]["answer"]
-    assert events == [SlotSet("topic", "what_is_ahsct")]
+    assert events == [SlotSet("topic", "what_is_ahsct"), SlotSet("shown_passages", ["msif-ahsct#2"])]
 
 
 @pytest.mark.parametrize("intent", ["greet", "nlu_fallback", "ask_horoscope", ""])
@@ -73,6 +83,84 @@ def test_intent_without_a_corpus_topic_says_so_and_sets_nothing(intent):
     assert events == []
 
 
+def test_a_question_in_another_language_is_told_the_answer_is_in_english():
+    tracker = tracker_for("la terapia è approvata?", "ask_approval", slots={"language": "it"})
+    messages, _ = run(ActionAnswerFromCorpus(), tracker)
+    assert [m["response"] for m in messages] == ["utter_english_only", "utter_cited_answer", "utter_cited_answer"]
+
+
+def test_a_pushed_claim_is_answered_with_the_approval_facts():
+    messages, events = run(ActionAnswerFromCorpus(), tracker_for("it's approved in Mexico, confirm", "claim_approved"))
+    assert all(m["answer"].startswith("No. Right now there are no approved") for m in messages)
+    assert events[0] == SlotSet("topic", "approval")
+
+
+def test_follow_up_names_a_place_within_the_current_topic():
+    tracker = tracker_for("what about in Paris?", "ask_followup", slots={"topic": "projects", "shown_passages": ["x"]})
+    messages, events = run(ActionAnswerFollowup(), tracker)
+    assert "Paris, France" in messages[0]["answer"]
+    assert events[0] == SlotSet("topic", "projects")
+    assert events[1].get("value")[0] == "x", "passages already shown are remembered"
+
+
+def test_follow_up_outside_the_topic_moves_to_the_passage_found():
+    tracker = tracker_for("which one was in Italy?", "ask_followup", slots={"topic": "approval"})
+    messages, events = run(ActionAnswerFollowup(), tracker)
+    assert messages and events[0]["name"] == "topic"
+    assert events[0]["value"] in ("projects", "consensus_history", "further_reading")
+
+
+def test_tell_more_gives_the_passages_not_yet_shown_then_says_that_is_all(knowledge_base):
+    shown = [p.id for p in knowledge_base.answer("trials", "")]
+    messages, events = run(ActionTellMore(), tracker_for("tell me more", "ask_more", {"topic": "trials", "shown_passages": shown}))
+    new_ids = events[1]["value"][len(shown):]
+    assert messages and new_ids and not set(new_ids) & set(shown)
+    everything = [p.id for p in knowledge_base.passages if "trials" in p.topics]
+    messages, events = run(ActionTellMore(), tracker_for("more", "ask_more", {"topic": "trials", "shown_passages": everything}))
+    assert [m["response"] for m in messages] == ["utter_no_more"] and events == []
+
+
+def test_tell_more_without_a_topic_asks_which_one():
+    messages, events = run(ActionTellMore(), tracker_for("tell me more", "ask_more"))
+    assert [m["response"] for m in messages] == ["utter_what_topic"] and events == []
+
+
+def test_fallback_between_two_close_topics_asks_did_you_mean():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_risks", "confidence": 0.41},
+               {"name": "ask_who_benefits", "confidence": 0.38}, {"name": "greet", "confidence": 0.1}]
+    messages, events = run(ActionSearchCorpus(), tracker_for("risky for who", "nlu_fallback", ranking=ranking))
+    assert [m["response"] for m in messages] == ["utter_did_you_mean"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_risks", "/ask_who_benefits"]
+    assert events == []
+
+
+def test_fallback_answers_from_a_passage_that_truly_matches():
+    messages, events = run(ActionSearchCorpus(), tracker_for("tracking mesenchymal cells", "nlu_fallback"))
+    assert [m["response"] for m in messages] == ["utter_cited_answer"]
+    assert "Cleveland Clinic" in messages[0]["answer"]
+    assert events[0] == SlotSet("topic", "projects")
+
+
+def test_fallback_with_nothing_that_matches_says_so_honestly():
+    messages, events = run(ActionSearchCorpus(), tracker_for("how do I renew my passport", "nlu_fallback"))
+    assert [m["response"] for m in messages] == ["utter_not_in_sources"] and events == []
+
+
+def test_personal_advice_gets_no_verdict_but_general_facts_and_the_team():
+    messages, events = run(ActionAnswerPersonalAdvice(), tracker_for("should I do AHSCT?", "ask_personal_advice"))
+    assert [m["response"] for m in messages][0] == "utter_cannot_advise"
+    assert [m["response"] for m in messages][-1] == "utter_ask_your_team"
+    assert any("does not seem to work in all types of MS" in m.get("answer", "") for m in messages)
+    assert events and events[0]["name"] == "shown_passages"
+
+
+def test_advice_on_medication_the_sources_do_not_cover_gets_no_facts():
+    messages, events = run(ActionAnswerPersonalAdvice(), tracker_for("can I stop my medication?", "ask_personal_advice"))
+    assert [m["response"] for m in messages] == ["utter_cannot_advise", "utter_ask_your_team"] and events == []
+
+
 def test_every_response_the_actions_use_is_in_the_domain():
-    for response in ("utter_welcome", "utter_cited_answer", "utter_not_in_sources"):
+    for response in ("utter_welcome", "utter_cited_answer", "utter_not_in_sources", "utter_english_only",
+                     "utter_no_more", "utter_what_topic", "utter_did_you_mean", "utter_cannot_advise",
+                     "utter_ask_your_team", "utter_topic_menu"):
         assert response in DOMAIN["responses"]

@@ -1,23 +1,40 @@
 """Turn text into search terms with the project's spaCy pipeline.
 
-Terms are the lemmas of the words plus one term per domain entity the
-EntityRuler finds (``ent:ahsct``), so "HSCT", "stem cell transplant" and
-"AHSCT" all meet on the same term.
+Terms are the lemmas of the words plus one term per domain entity the EntityRuler
+finds (``ent:ahsct``), so "HSCT", "stem cell transplant" and "AHSCT" all meet on
+the same term. Content terms leave out stop words: they say what a text is about.
 """
 from __future__ import annotations
 
-from typing import List
+from dataclasses import dataclass
+from typing import FrozenSet, List
 
 from spacy.language import Language
 
+ENTITY_PREFIX = "ent:"
+# Nearly every question is about these (the treatments, the two source organisations),
+# so naming one does not narrow an answer down.
+BROAD_ENTITIES = {"ahsct", "stem_cell_therapy", "chemotherapy", "nmss", "msif"}
+
+
+@dataclass(frozen=True)
+class Terms:
+    all: List[str]  # for BM25: stop words stay ("where", "who", "how" tell which passage answers)
+    content: FrozenSet[str]  # what the text is about: no stop words
+    entities: FrozenSet[str]  # the specific things named (institution, place, cell type...), as ``ent:<id>``
+
+
+def analyse(nlp: Language, text: str) -> Terms:
+    doc = nlp(text.lower())
+    words = [token for token in doc if not (token.is_punct or token.is_space)]
+    # Stop words keep their own form: the lookup table turns "does" into "doe".
+    lemmas = [token.lower_ if token.is_stop else token.lemma_ for token in words]
+    entity_ids = [entity.ent_id_ for entity in doc.ents if entity.ent_id_]
+    entity_terms = [f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids]
+    specific = frozenset(f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids if entity_id not in BROAD_ENTITIES)
+    content = {token.lemma_ for token in words if not token.is_stop} | set(entity_terms)
+    return Terms(all=lemmas + entity_terms, content=frozenset(content), entities=specific)
+
 
 def search_terms(nlp: Language, text: str) -> List[str]:
-    doc = nlp(text.lower())
-    # Stop words stay: "where", "who" and "how" tell which passage answers; BM25 weighs them down anyway.
-    # Stop words keep their own form: the lookup table turns "does" into "doe".
-    lemmas = [
-        token.lower_ if token.is_stop else token.lemma_
-        for token in doc
-        if not (token.is_punct or token.is_space)
-    ]
-    return lemmas + [f"ent:{entity.ent_id_}" for entity in doc.ents if entity.ent_id_]
+    return analyse(nlp, text).all

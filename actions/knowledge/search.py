@@ -7,41 +7,56 @@ import bm25s
 from spacy.language import Language
 
 from actions.knowledge.corpus import Passage
-from actions.knowledge.language import search_terms
+from actions.knowledge.language import Terms, analyse
+
+# An open search (no topic) must share this many content terms with a passage, or one named entity.
+MIN_SHARED_CONTENT_TERMS = 2
+TREATMENT_TERMS = {"ent:ahsct", "ent:stem_cell_therapy"}
 
 
 class PassageIndex:
     def __init__(self, nlp: Language, passages: Sequence[Passage]):
         self.nlp = nlp
         self.passages = list(passages)
-        self._bm25 = bm25s.BM25()
         # Headings are indexed with the text: they say in a few words what a passage answers.
-        self._bm25.index(
-            [search_terms(nlp, f"{p.heading}\n{p.text}") for p in self.passages],
-            show_progress=False,
-        )
+        self.terms = [analyse(nlp, f"{p.heading}\n{p.text}") for p in self.passages]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([terms.all for terms in self.terms], show_progress=False)
 
-    def search(self, query: str, topics: Optional[Iterable[str]] = None, limit: int = 3) -> List[Passage]:
+    def search(
+        self, query: str, topics: Optional[Iterable[str]] = None, limit: int = 3, entities_only: bool = False
+    ) -> List[Passage]:
         """Best passages for the query, best first.
 
-        With ``topics``, only passages tagged with one of them, in corpus order
-        when the query has no useful words (a button press, say). Without
-        ``topics``, only passages that share a term with the query.
+        With ``topics``: only passages tagged with one of them (in corpus order when the
+        query has no useful words, a button press say). Without: only passages that share
+        enough with the query to answer it. With ``entities_only``: only passages naming an
+        entity the query names.
         """
+        query_terms = analyse(self.nlp, query)
+        # bm25s cannot score an empty query: then every passage scores 0.
+        scores = self._bm25.get_scores(query_terms.all) if query_terms.all else [0.0] * len(self.passages)
         wanted = set(topics or ())
-        terms = search_terms(self.nlp, query)
-        # bm25s cannot score an empty query (a button press has no words): all passages score 0.
-        scores = self._bm25.get_scores(terms) if terms else [0.0] * len(self.passages)
         candidates = [
             (score, position)
-            for position, (score, passage) in enumerate(zip(scores, self.passages))
-            if _eligible(passage, score, wanted)
+            for position, score in enumerate(scores)
+            if self._eligible(position, query_terms, wanted, entities_only)
         ]
         candidates.sort(key=lambda pair: (-pair[0], pair[1]))
         return [self.passages[position] for _, position in candidates[:limit]]
 
+    def _eligible(self, position: int, query: Terms, wanted_topics: set, entities_only: bool) -> bool:
+        passage_terms = self.terms[position]
+        if entities_only and not query.entities & passage_terms.entities:
+            return False
+        if wanted_topics:
+            return bool(wanted_topics.intersection(self.passages[position].topics))
+        shared = query.content & passage_terms.content
+        return len(shared) >= MIN_SHARED_CONTENT_TERMS or bool(query.entities & passage_terms.entities)
 
-def _eligible(passage: Passage, score: float, wanted_topics: set) -> bool:
-    if wanted_topics:
-        return bool(wanted_topics.intersection(passage.topics))
-    return score > 0
+    def names_entities(self, query: str) -> bool:
+        return bool(analyse(self.nlp, query).entities)
+
+    def names_treatment(self, query: str) -> bool:
+        """Whether the query names AHSCT or stem cell therapy in any of their spellings."""
+        return bool(analyse(self.nlp, query).content & TREATMENT_TERMS)
