@@ -34,9 +34,15 @@ echo "==> Starting the action server on $HOST:$ACTIONS_PORT (log: logs/actions.l
 SANIC_HOST=$HOST .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
 pids+=($!)
 
+# endpoints.yml names the default action port; point it at ACTIONS_PORT when that was changed.
+if [ -z "${ENDPOINTS:-}" ]; then
+  ENDPOINTS=var/endpoints.run.yml
+  sed "s#http://127.0.0.1:5055/webhook#http://$HOST:$ACTIONS_PORT/webhook#" endpoints.yml >"$ENDPOINTS"
+fi
+
 echo "==> Starting the Rasa server on $HOST:$RASA_PORT (log: logs/rasa.log)"
 .venv/bin/rasa run --model models/ahsct.tar.gz --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
+  --endpoints "$ENDPOINTS" --credentials credentials.yml \
   --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" >logs/rasa.log 2>&1 &
 pids+=($!)
 
