@@ -104,8 +104,7 @@ class ActionAnswerPersonalAdvice(Action):
         passages = knowledge.open_search(question, topics=ADVICE_TOPICS)
         if not passages and knowledge.index.names_treatment(question):
             passages = knowledge.answer("who_benefits", "")
-        for passage in passages:
-            dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
+        utter_cited(dispatcher, passages)
         dispatcher.utter_message(response="utter_ask_your_team")
         return [SlotSet("shown_passages", [p.id for p in passages])] if passages else []
 
@@ -119,10 +118,14 @@ def send_passages(
         return []
     if (tracker.get_slot("language") or "en") != "en":
         dispatcher.utter_message(response="utter_english_only")
-    for passage in passages:
-        dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
+    utter_cited(dispatcher, passages)
     shown = list(tracker.get_slot("shown_passages") or []) if topic == tracker.get_slot("topic") else []
     return [SlotSet("topic", topic), SlotSet("shown_passages", shown + [p.id for p in passages])]
+
+
+def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage]) -> None:
+    for passage in passages:
+        dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -36,9 +36,10 @@ class KnowledgeBase:
         """The passages that answer a question on a known topic, best first.
 
         A question that names something (an institution, a cell type, a place...) gets the
-        topic's passages about it, after the topic's direct answer when none of them is one. Otherwise a passage whose first topic is this one answers
-        directly, so it comes before passages that only touch the topic, whatever the
-        question's words (typos included), one passage per document.
+        topic's passages about it, after the topic's direct answer when none of them is one.
+        Otherwise a passage whose first topic is this one answers directly, so it comes before
+        passages that only touch the topic, whatever the question's words (typos included),
+        one passage per document.
         """
         ranked = self.index.search(question, topics=[topic], limit=len(self.passages))
         ranked.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
@@ -70,8 +71,7 @@ class KnowledgeBase:
         return one_per_document(found, PASSAGES_PER_ANSWER)
 
     def _about_named_things(self, question: str, topics: Optional[List[str]]) -> List[Passage]:
-        if not self.index.names_entities(question):
-            return []
+        # With entities_only, a question that names nothing specific matches no passage.
         return self.index.search(question, topics=topics, limit=PASSAGES_PER_NAMED_ANSWER, entities_only=True)
 
 

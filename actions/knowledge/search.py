@@ -54,9 +54,6 @@ class PassageIndex:
         shared = query.content & passage_terms.content
         return len(shared) >= MIN_SHARED_CONTENT_TERMS or bool(query.entities & passage_terms.entities)
 
-    def names_entities(self, query: str) -> bool:
-        return bool(analyse(self.nlp, query).entities)
-
     def names_treatment(self, query: str) -> bool:
         """Whether the query names AHSCT or stem cell therapy in any of their spellings."""
         return bool(analyse(self.nlp, query).content & TREATMENT_TERMS)
