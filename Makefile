@@ -14,18 +14,20 @@ PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_PIPELINE := build/spacy/ahsct_pipeline
 MODEL := models/ahsct.tar.gz
+WEB_DEPS := web/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: run test install model lint validate eval bench lock clean
+.PHONY: run test install model lint validate eval bench screenshots lock clean
 
-run: $(MODEL) ## install what is missing, train if stale, start the servers
+run: $(MODEL) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
 	@scripts/run.sh
 
-test: $(MODEL) ## install what is missing and run every test
+test: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## install what is missing and run every test
 	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
-install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(WEB_DEPS)
 
 model: $(MODEL)
 
@@ -35,6 +37,9 @@ eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (r
 
 bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py
+
+screenshots: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
+	@$(PYTHON) scripts/screenshots.py
 
 $(UV):
 	@echo "==> Installing uv $(UV_VERSION)"
@@ -46,6 +51,15 @@ $(VENV)/.installed: requirements.lock | $(UV)
 	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" $(VENV)
 	@$(UV) pip sync --quiet --python $(PYTHON) requirements.lock
 	@touch $@
+
+# The widget's browser packages (socket.io-client; axe-core for the accessibility test), from the lock file.
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@echo "==> Installing the widget's browser packages (npm ci)"
+	@npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CHROMIUM):
+	@scripts/ensure-chromium
 
 $(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VENV)/.installed
 	@echo "==> Building the spaCy pipeline"
@@ -60,4 +74,4 @@ lock: | $(UV) ## re-resolve requirements.in into requirements.lock
 	@python=$$(scripts/find-python) && $(UV) pip compile --quiet --python "$$python" requirements.in -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .cache build models var logs reports
+	rm -rf $(VENV) .cache build models var logs reports web/node_modules

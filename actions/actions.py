@@ -31,6 +31,18 @@ class ActionSessionStart(Action):
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
+class ActionGreet(Action):
+    """A greeting that opens the conversation has had its answer: the welcome. A later one gets a short hello."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if not opens_the_session(tracker):
+            dispatcher.utter_message(response="utter_greet")
+        return []
+
+
 class ActionAnswerFromCorpus(Action):
     """Answers a topic question with corpus passages, each ending with its source."""
 
@@ -126,6 +138,16 @@ def send_passages(
 def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage]) -> None:
     for passage in passages:
         dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
+
+
+def opens_the_session(tracker: Tracker) -> bool:
+    """Whether the latest message is the session's first (the web widget greets silently to get the welcome)."""
+    user_messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        user_messages += event.get("event") == "user"
+    return user_messages == 1
 
 
 def latest_intent(tracker: Tracker) -> str:

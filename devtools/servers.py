@@ -93,14 +93,29 @@ def rasa_server(
     model: Path = PROJECT_ROOT / "models" / "ahsct.tar.gz",
     cwd: Path = PROJECT_ROOT,
     api_token: Optional[str] = None,
+    cors_origins: str = "",
 ) -> Server:
+    """cors_origins: the web page origins allowed to talk to the bot (REST CORS and socket.io origin check)."""
     command = [
         str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", HOST, "--port", str(port),
         "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
     ]
     if api_token:
         command += ["--enable-api", "--auth-token", api_token]
-    return Server("Rasa server", command, f"http://{HOST}:{port}/", log_dir / f"rasa-{port}.log", cwd)
+    if cors_origins:
+        command += ["--cors", *cors_origins.split()]
+    env = quiet_env(CORS_ORIGINS=cors_origins)
+    return Server("Rasa server", command, f"http://{HOST}:{port}/", log_dir / f"rasa-{port}.log", cwd, env)
+
+
+def page_server(port: int, rasa_url: str, log_dir: Path) -> Server:
+    """The demo web page with the widget, as `make run` serves it."""
+    return Server(
+        name="demo page server",
+        command=[str(VENV_BIN / "python"), "-m", "web.page_server", "--port", str(port), "--rasa-url", rasa_url],
+        health_url=f"http://{HOST}:{port}/",
+        log_path=log_dir / f"page-{port}.log",
+    )
 
 
 def write_endpoints(path: Path, actions_port: int, sqlite_db: Path) -> Path:

@@ -8,7 +8,7 @@ from typing import Iterator
 import requests
 
 from devtools.chat import RestChat
-from devtools.servers import HOST, action_server, free_port, rasa_server, write_endpoints
+from devtools.servers import HOST, action_server, free_port, page_server, rasa_server, write_endpoints
 
 API_TOKEN = "test-token"
 
@@ -16,21 +16,25 @@ API_TOKEN = "test-token"
 class Stack:
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.actions_port, self.rasa_port = free_port(), free_port()
+        self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
         endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database)
         self.actions = action_server(self.actions_port, workdir)
+        self.page_url = f"http://{HOST}:{self.page_port}"
         # The HTTP API is on, with a token, so tests can read a conversation's tracker.
-        self.rasa = rasa_server(self.rasa_port, endpoints, workdir, api_token=API_TOKEN)
+        self.rasa = rasa_server(self.rasa_port, endpoints, workdir, api_token=API_TOKEN, cors_origins=self.page_url)
         self.url = f"http://{HOST}:{self.rasa_port}"
+        self.page = page_server(self.page_port, self.url, workdir)
         self.chat = RestChat(self.url)
 
     def start(self) -> "Stack":
         self.actions.start()
         self.rasa.start()
+        self.page.start()
         return self
 
     def stop(self) -> None:
+        self.page.stop()
         self.rasa.stop()
         self.actions.stop()
 
@@ -38,6 +42,15 @@ class Stack:
         response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()
+
+    def say_on_socketio(self, conversation_id: str, bot_events: list) -> None:
+        """Append bot messages to a conversation and send them out on socket.io, as any bot reply is sent."""
+        response = requests.post(
+            f"{self.url}/conversations/{conversation_id}/tracker/events",
+            params={"token": API_TOKEN, "output_channel": "socketio", "execute_side_effects": "true"},
+            json=bot_events, timeout=30,
+        )
+        response.raise_for_status()
 
 
 @contextlib.contextmanager

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server on 127.0.0.1, wait until both answer,
-# say where to chat, and stop both on Ctrl-C. Called by `make run`.
+# Start the action server, the Rasa server and the demo web page on 127.0.0.1, wait until they answer,
+# say where to chat, and stop them all on Ctrl-C. Called by `make run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
+WEB_PORT=${WEB_PORT:-8080}
 HOST=127.0.0.1
+# The web pages allowed to talk to the bot (space-separated origins): REST CORS and the socket.io origin check.
+export CORS_ORIGINS=${CORS_ORIGINS:-http://$HOST:$WEB_PORT}
 mkdir -p var logs
 
 pids=()
@@ -43,15 +46,22 @@ fi
 echo "==> Starting the Rasa server on $HOST:$RASA_PORT (log: logs/rasa.log)"
 .venv/bin/rasa run --model models/ahsct.tar.gz --interface "$HOST" --port "$RASA_PORT" \
   --endpoints "$ENDPOINTS" --credentials credentials.yml \
-  --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" >logs/rasa.log 2>&1 &
+  --cors $CORS_ORIGINS >logs/rasa.log 2>&1 &
+pids+=($!)
+
+echo "==> Starting the demo web page on $HOST:$WEB_PORT (log: logs/web.log)"
+.venv/bin/python -m web.page_server --host "$HOST" --port "$WEB_PORT" --rasa-url "http://$HOST:$RASA_PORT" \
+  >logs/web.log 2>&1 &
 pids+=($!)
 
 wait_for "the action server" "http://$HOST:$ACTIONS_PORT/health" logs/actions.log
 wait_for "the Rasa server" "http://$HOST:$RASA_PORT/" logs/rasa.log
+wait_for "the demo web page" "http://$HOST:$WEB_PORT/" logs/web.log
 
 cat <<MSG
 
 AHSCT Guide is running.
+  Open the demo page with the chat widget:  http://$HOST:$WEB_PORT/
   Chat over REST:  curl -s -XPOST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
                      -H 'Content-Type: application/json' -d '{"sender":"me","message":"Is any stem cell therapy approved?"}'
   socket.io:       http://$HOST:$RASA_PORT/socket.io

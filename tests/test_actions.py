@@ -14,6 +14,7 @@ from actions.actions import (
     ActionAnswerFollowup,
     ActionAnswerFromCorpus,
     ActionAnswerPersonalAdvice,
+    ActionGreet,
     ActionSearchCorpus,
     ActionSessionStart,
     ActionTellMore,
@@ -22,7 +23,7 @@ from actions.actions import (
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
 
 
-def tracker_for(text: str, intent: str, slots: dict = None, ranking: list = None) -> Tracker:
+def tracker_for(text: str, intent: str, slots: dict = None, ranking: list = None, events: list = None) -> Tracker:
     return Tracker(
         sender_id="action-test",
         slots=slots or {},
@@ -30,7 +31,7 @@ def tracker_for(text: str, intent: str, slots: dict = None, ranking: list = None
             "text": text, "intent": {"name": intent, "confidence": 0.98}, "entities": [],
             "intent_ranking": ranking or [{"name": intent, "confidence": 0.98}],
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -48,6 +49,36 @@ def test_session_start_welcomes_once_and_listens():
     messages, events = run(ActionSessionStart(), tracker_for("", "session_start"))
     assert [m["response"] for m in messages] == ["utter_welcome"]
     assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+SESSION_OPENING = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "bot", "text": "Hello, I'm AHSCT Guide"},
+    {"event": "session_started"},
+    {"event": "action", "name": "action_listen"},
+]
+GREETING = {"event": "user", "text": "/greet", "parse_data": {"intent": {"name": "greet"}}}
+QUESTION = {"event": "user", "text": "what is ahsct", "parse_data": {"intent": {"name": "ask_what_is_ahsct"}}}
+
+
+def test_greeting_that_opens_the_session_adds_nothing_to_the_welcome():
+    messages, events = run(ActionGreet(), tracker_for("/greet", "greet", events=SESSION_OPENING + [GREETING]))
+    assert messages == []
+    assert events == []
+
+
+def test_later_greeting_gets_a_hello():
+    history = SESSION_OPENING + [QUESTION, {"event": "bot", "text": "AHSCT is..."}, GREETING]
+    messages, events = run(ActionGreet(), tracker_for("hi again", "greet", events=history))
+    assert [m["response"] for m in messages] == ["utter_greet"]
+    assert events == []
+
+
+def test_greeting_after_a_new_session_adds_nothing_to_its_welcome():
+    history = SESSION_OPENING + [QUESTION] + SESSION_OPENING + [GREETING]
+    messages, events = run(ActionGreet(), tracker_for("hello", "greet", events=history))
+    assert messages == []
+    assert events == []
 
 
 def test_approval_question_is_answered_from_both_sources_with_citations(knowledge_base):

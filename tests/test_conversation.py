@@ -117,7 +117,6 @@ def test_topic_button_payload_answers(chat, sender):
 @pytest.mark.parametrize(
     "message, expected",
     [
-        ("hello", "What would you like to know about stem cell therapy for MS?"),
         ("thanks so much", "You're welcome."),
         ("bye for now", "Goodbye, and take care."),
         ("am I chatting with a real person?", "I'm a chatbot, not a person and not a doctor."),
@@ -125,6 +124,14 @@ def test_topic_button_payload_answers(chat, sender):
 )
 def test_small_talk(chat, sender, message, expected):
     assert expected in texts(chat.send(sender, message))
+
+
+def test_greeting_that_opens_a_conversation_gets_the_welcome_alone_and_a_later_one_a_hello(chat, sender):
+    first = chat.send(sender, "hello")
+    assert len(first) == 1 and first[0]["text"].startswith("Hello, I'm AHSCT Guide") and first[0]["buttons"]
+    chat.send(sender, "what is ahsct")
+    later = chat.send(sender, "hi again")
+    assert [reply["text"] for reply in later] == ["Hello! What would you like to know about stem cell therapy for MS?"]
 
 
 @pytest.mark.parametrize("message", ["what's the weather like in Lisbon tomorrow", "can you order me a pizza"])
@@ -139,3 +146,16 @@ def test_a_question_it_cannot_understand_gets_no_invented_fact(chat, sender):
     assert re.search(r"I don't want to guess|I can only help with questions about stem cell therapy", replies[0]["text"])
     assert replies[0]["buttons"] and "Source:" not in texts(replies)
     assert not re.search(r"\d", texts(replies)), "no figures in a reply that has no source"
+
+
+def test_a_rating_is_thanked_and_keeps_the_conversation_on_its_topic(chat, sender, stack):
+    chat.send(sender, "what are the risks of ahsct")
+    reply = texts(chat.send(sender, '/rate_not_helpful{"rated_answer": "AHSCT has risks"}'))
+    assert "I'm sorry that answer did not help" in reply and "neurologist or MS team" in reply
+    assert "Thank you for telling us." in texts(chat.send(sender, "/rate_helpful"))
+    assert stack.tracker(sender)["slots"]["topic"] == "risks"
+
+
+def test_typed_verdict_on_an_answer_is_taken_as_a_rating(chat, sender):
+    chat.send(sender, "is any stem cell therapy approved")
+    assert "I'm sorry that answer did not help" in texts(chat.send(sender, "hmm, this did not help me at all"))
