@@ -140,6 +140,7 @@ def test_quick_reply_asks_its_question(visit, knowledge_base):
     replies = visitor.wait_for_replies(before)
 
     expect(visitor.page.locator(".ahsct-msg--user").last).to_have_text(re.compile("What is AHSCT\\?"))
+    expect(visitor.page.locator("#ahsct-input")).to_be_focused()
     passages = expected_answer(knowledge_base, "what_is_ahsct", "")
     assert passages[0].text.split("\n")[0] in replies[0]
     expect(visitor.page.locator(".ahsct-msg__source cite").last).to_have_text(passages[-1].source)
@@ -219,15 +220,22 @@ def test_widget_says_when_the_server_cannot_be_reached_and_recovers(visit, stack
     visitor.wait_for_welcome()
     offline = visitor.page.get_by_role("status").filter(has_text="can't reach")
 
+    before = visitor.bot_messages().count()
+
     stack.rasa.stop()
     try:
         expect(offline).to_be_visible(timeout=15_000)
+        visitor.page.locator("#ahsct-input").fill(APPROVAL_QUESTION)  # written while the server is away
+        visitor.page.keyboard.press("Enter")
+        expect(offline).to_contain_text("will be sent as soon as the connection is back")
+        expect(visitor.page.locator(".ahsct-typing")).to_be_visible()
     finally:
         stack.rasa.start()  # waits until the restarted server answers
     expect(offline).to_be_hidden(timeout=20_000)  # the widget kept retrying and is connected again
-    replies = visitor.ask(APPROVAL_QUESTION)
+    replies = visitor.wait_for_replies(before)  # the waiting question went out and was answered
     assert "Source:" in replies[0]
-    assert visitor.page.locator(".ahsct-msg--bot").count() > len(replies)  # the earlier messages are still there
+    expect(visitor.page.locator(".ahsct-typing")).to_be_hidden()
+    assert before > 0 and visitor.page.locator(".ahsct-msg--user").count() == 1
 
 
 def test_accessibility_audit_finds_nothing_serious(visit):

@@ -163,7 +163,10 @@
     replies.forEach(function (reply) {
       var button = el("button", "ahsct-quick-reply", String(reply.title));
       button.type = "button";
-      button.addEventListener("click", function () { send(String(reply.payload), String(reply.title)); });
+      button.addEventListener("click", function () {
+        send(String(reply.payload), String(reply.title));
+        ui.input.focus();  // the buttons go once used; focus must not fall back to the page
+      });
       group.appendChild(button);
     });
     return group;
@@ -172,7 +175,8 @@
   // ---- The widget's frame ----
   var state = loadState();
   var socket = null;
-  var pending = [];
+  var sessionReady = false;  // Rasa confirmed our session: replies reach this socket
+  var pending = [];          // messages written before that, sent in order once it is
   var socketIoLoading = false;
   var ui = {};
 
@@ -338,18 +342,21 @@
       socket.emit("session_request", { session_id: state.sessionId });
     });
     socket.on("session_confirm", function () {
+      sessionReady = true;
       if (!state.greeted) {
+        // A new conversation: the unseen greeting brings the welcome, before anything the visitor wrote.
         state.greeted = true;
         saveState();
-        emitMessage(GREETING_PAYLOAD);
+        pending.unshift(GREETING_PAYLOAD);
       }
+      pending.splice(0).forEach(emitMessage);
     });
     socket.on("connect_error", showOffline);
     socket.on("disconnect", function (reason) {
+      sessionReady = false;
       if (reason !== "io client disconnect") showOffline();
     });
     socket.on("bot_uttered", receive);
-    pending.splice(0).forEach(emitMessage);
   }
 
   function loadSocketIo(then) {
@@ -366,13 +373,17 @@
     setStatus(TEXT.offline + (ui.typing.hidden ? "" : " " + TEXT.offlineQueued));
   }
 
+  // Not socket.io's own buffer: after a reconnection it would send before our session_request, and Rasa
+  // would answer into a room this socket has not joined yet.
   function emitMessage(text) {
     setTyping(true);
     connect();
-    if (!socket) { pending.push(text); return; }  // the socket.io client is still loading
-    // socket.io keeps what is emitted while disconnected and sends it on reconnection.
+    if (!sessionReady) {
+      pending.push(text);
+      if (ui.status.textContent) showOffline();
+      return;
+    }
     socket.emit("user_uttered", { message: text, session_id: state.sessionId });
-    if (!socket.connected && ui.status.textContent) showOffline();
   }
 
   function send(payload, shownText) {
@@ -408,6 +419,7 @@
 
   function newConversation() {
     if (socket) { socket.disconnect(); socket = null; }
+    sessionReady = false;
     pending = [];
     state = freshState();
     state.open = true;
