@@ -15,21 +15,32 @@ RASA := $(VENV)/bin/rasa
 SPACY_PIPELINE := build/spacy/ahsct_pipeline
 MODEL := models/ahsct.tar.gz
 WEB_DEPS := web/node_modules/.package-lock.json
+CORPUS_SNAPSHOT := build/corpus/corpus.json
 CHROMIUM := /usr/bin/chromium
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: run test install model lint validate eval bench screenshots lock clean
+.PHONY: run test install model ingest report lint validate eval bench screenshots lock clean
 
-run: $(MODEL) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
+run: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
 	@scripts/run.sh
 
-test: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## install what is missing and run every test
+test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) ## install what is missing and run every test
 	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
 install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(WEB_DEPS)
 
 model: $(MODEL)
+
+report: $(VENV)/.installed ## what visitors asked: make report [SINCE=YYYY-MM-DD] [UNTIL=YYYY-MM-DD] (reports/visitors/)
+	@$(PYTHON) -m editors.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
+
+ingest: $(VENV)/.installed ## check data/corpus/ and publish it to running action servers (no retraining)
+	@$(PYTHON) -m actions.knowledge.ingest
+
+# Published by `make ingest`; built here when the corpus changed since.
+$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/ingest.py $(VENV)/.installed
+	@$(PYTHON) -m actions.knowledge.ingest
 
 eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
 	@$(PYTHON) scripts/nlu_eval.py

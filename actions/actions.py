@@ -14,6 +14,8 @@ from actions.knowledge.corpus import Passage
 TOPIC_INTENT_PREFIX = "ask_"
 # Claims a visitor pushes are corrected with the facts of another topic.
 TOPIC_OF_CLAIM = {"claim_cure": "approval", "claim_approved": "approval"}
+# How things stand changes: answers on these topics say "as of <the document's date>".
+TIME_SENSITIVE_TOPICS = ("approval", "trials", "projects", "figures")
 # General facts that may sit beside "I can't advise you".
 ADVICE_TOPICS = ("who_benefits", "risks", "approval")
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
@@ -43,6 +45,20 @@ class ActionGreet(Action):
         return []
 
 
+class ActionAnswerOutOfScope(Action):
+    """Off the bot's subjects, unless an editor has since added a document that answers it."""
+
+    def name(self) -> Text:
+        return "action_answer_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        new = on_new_topics(tracker, domain)
+        if new:
+            return send_passages(dispatcher, tracker, new, new[0].main_topic)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 class ActionAnswerFromCorpus(Action):
     """Answers a topic question with corpus passages, each ending with its source."""
 
@@ -51,6 +67,9 @@ class ActionAnswerFromCorpus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         topic = topic_of_intent(latest_intent(tracker))
+        new = on_new_topics(tracker, domain)
+        if new:
+            return send_passages(dispatcher, tracker, new, new[0].main_topic)
         passages = shared_knowledge_base().answer(topic, question_text(tracker)) if topic else []
         return send_passages(dispatcher, tracker, passages, topic)
 
@@ -94,6 +113,9 @@ class ActionSearchCorpus(Action):
         return "action_search_corpus"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        new = on_new_topics(tracker, domain)
+        if new:
+            return send_passages(dispatcher, tracker, new, new[0].main_topic)
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
         if len(buttons) == 2:
@@ -137,7 +159,8 @@ def send_passages(
 
 def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage]) -> None:
     for passage in passages:
-        dispatcher.utter_message(response="utter_cited_answer", answer=passage.text, source=passage.source)
+        response = "utter_cited_answer_as_of" if passage.main_topic in TIME_SENSITIVE_TOPICS else "utter_cited_answer"
+        dispatcher.utter_message(response=response, answer=passage.text, source=passage.source, date=passage.document.date)
 
 
 def opens_the_session(tracker: Tracker) -> bool:
@@ -148,6 +171,16 @@ def opens_the_session(tracker: Tracker) -> bool:
             break
         user_messages += event.get("event") == "user"
     return user_messages == 1
+
+
+def on_new_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[Passage]:
+    """Passages of an editor's document on a subject no intent knows yet, when they clearly match the question."""
+    return shared_knowledge_base().on_new_topics(question_text(tracker), routed_topics(domain))
+
+
+def routed_topics(domain: Dict[Text, Any]) -> set:
+    intents = [next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents", [])]
+    return {topic_of_intent(intent) for intent in intents} - {None}
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -76,13 +76,16 @@ class Server:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def action_server(port: int, log_dir: Path, cwd: Path = PROJECT_ROOT, python: Path = VENV_BIN / "python") -> Server:
+def action_server(
+    port: int, log_dir: Path, cwd: Path = PROJECT_ROOT, python: Path = VENV_BIN / "python", env: Optional[dict] = None
+) -> Server:
     return Server(
         name="action server",
         command=[str(python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         health_url=f"http://{HOST}:{port}/health",
         log_path=log_dir / f"actions-{port}.log",
         cwd=cwd,
+        env=quiet_env(**(env or {})),
     )
 
 
@@ -118,10 +121,13 @@ def page_server(port: int, rasa_url: str, log_dir: Path) -> Server:
     )
 
 
-def write_endpoints(path: Path, actions_port: int, sqlite_db: Path) -> Path:
-    """Endpoints like the project's default, pointing at a test action server and database."""
-    path.write_text(
-        f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_db}"\n'
-    )
+def write_endpoints(path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None) -> Path:
+    """Endpoints like the project's default, pointing at a test action server and database: a SQLite file,
+    or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`)."""
+    if postgres_db:
+        tracker_store = (f'  type: SQL\n  dialect: "postgresql"\n  url: "{HOST}"\n  port: 5432\n'
+                         f'  username: "postgres"\n  password: ""\n  db: "{postgres_db}"\n  login_db: "test"\n')
+    else:
+        tracker_store = f'  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_db}"\n'
+    path.write_text(f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\ntracker_store:\n{tracker_store}')
     return path

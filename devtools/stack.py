@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import requests
 
@@ -14,12 +14,14 @@ API_TOKEN = "test-token"
 
 
 class Stack:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None):
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
-        endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database)
-        self.actions = action_server(self.actions_port, workdir)
+        endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database, postgres_db)
+        self.database_url = (f"postgresql://postgres@{HOST}:5432/{postgres_db}" if postgres_db
+                             else f"sqlite:///{self.database}")
+        self.actions = action_server(self.actions_port, workdir, env=actions_env)
         self.page_url = f"http://{HOST}:{self.page_port}"
         # The HTTP API is on, with a token, so tests can read a conversation's tracker.
         self.rasa = rasa_server(self.rasa_port, endpoints, workdir, api_token=API_TOKEN, cors_origins=self.page_url)
@@ -54,8 +56,8 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running_stack(workdir: Path) -> Iterator[Stack]:
-    stack = Stack(workdir).start()
+def running_stack(workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None) -> Iterator[Stack]:
+    stack = Stack(workdir, actions_env, postgres_db).start()
     try:
         yield stack
     finally:

@@ -81,9 +81,16 @@ def test_greeting_after_a_new_session_adds_nothing_to_its_welcome():
     assert events == []
 
 
+def test_how_it_is_done_is_not_dated(knowledge_base):
+    messages, _ = run(ActionAnswerFromCorpus(), tracker_for("how is ahsct done", "ask_how_ahsct_works"))
+    assert messages and {m["response"] for m in messages} == {"utter_cited_answer"}
+
+
 def test_approval_question_is_answered_from_both_sources_with_citations(knowledge_base):
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("is it FDA approved?", "ask_approval"))
-    assert [m["response"] for m in messages] == ["utter_cited_answer", "utter_cited_answer"]
+    # How things stand changes: the approval answer says "as of" each document's date.
+    assert [m["response"] for m in messages] == ["utter_cited_answer_as_of", "utter_cited_answer_as_of"]
+    assert [m["date"] for m in messages] == ["about 2016", "2017"]
     for message in messages:
         assert message["answer"].startswith("No. Right now there are no approved stem cell therapies for MS.")
     assert [m["source"] for m in messages] == [
@@ -117,7 +124,7 @@ def test_intent_without_a_corpus_topic_says_so_and_sets_nothing(intent):
 def test_a_question_in_another_language_is_told_the_answer_is_in_english():
     tracker = tracker_for("la terapia è approvata?", "ask_approval", slots={"language": "it"})
     messages, _ = run(ActionAnswerFromCorpus(), tracker)
-    assert [m["response"] for m in messages] == ["utter_english_only", "utter_cited_answer", "utter_cited_answer"]
+    assert [m["response"] for m in messages] == ["utter_english_only", "utter_cited_answer_as_of", "utter_cited_answer_as_of"]
 
 
 def test_a_pushed_claim_is_answered_with_the_approval_facts():
@@ -167,7 +174,7 @@ def test_fallback_between_two_close_topics_asks_did_you_mean():
 
 def test_fallback_answers_from_a_passage_that_truly_matches():
     messages, events = run(ActionSearchCorpus(), tracker_for("tracking mesenchymal cells", "nlu_fallback"))
-    assert [m["response"] for m in messages] == ["utter_cited_answer"]
+    assert [m["response"] for m in messages] == ["utter_cited_answer_as_of"]  # a research project: dated
     assert "Cleveland Clinic" in messages[0]["answer"]
     assert events[0] == SlotSet("topic", "projects")
 
@@ -191,7 +198,7 @@ def test_advice_on_medication_the_sources_do_not_cover_gets_no_facts():
 
 
 def test_every_response_the_actions_use_is_in_the_domain():
-    for response in ("utter_welcome", "utter_cited_answer", "utter_not_in_sources", "utter_english_only",
+    for response in ("utter_welcome", "utter_cited_answer", "utter_cited_answer_as_of", "utter_not_in_sources", "utter_english_only",
                      "utter_no_more", "utter_what_topic", "utter_did_you_mean", "utter_cannot_advise",
                      "utter_ask_your_team", "utter_topic_menu"):
         assert response in DOMAIN["responses"]

@@ -2,18 +2,26 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Collection, Iterable, List, Optional, Sequence, Tuple
 
 import spacy
 
 from actions.knowledge.corpus import Passage, load_corpus
 from actions.knowledge.search import PassageIndex
+from actions.knowledge.snapshot import read_snapshot
+
+logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
+DEFAULT_SNAPSHOT = PROJECT_ROOT / "build" / "corpus" / "corpus.json"
 DEFAULT_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "ahsct_pipeline"
+# A passage on a topic no intent routes to (an editor's new document) answers a question only when it
+# shares this many content words with it: enough that it is about the question, not just about AHSCT.
+NEW_TOPIC_MIN_SHARED_TERMS = 3
 # One passage from each source at most, so an answer stays short and names every source once.
 PASSAGES_PER_ANSWER = 2
 # A question naming something ("skin cells", "Paris") gets every passage about it, up to this many.
@@ -24,10 +32,6 @@ class KnowledgeBase:
     def __init__(self, passages: Sequence[Passage], nlp: "spacy.language.Language"):
         self.passages = list(passages)
         self.index = PassageIndex(nlp, self.passages)
-
-    @classmethod
-    def from_folder(cls, corpus_dir: Path, spacy_pipeline: Path) -> "KnowledgeBase":
-        return cls(load_corpus(corpus_dir), spacy.load(spacy_pipeline))
 
     def topics(self) -> set:
         return {topic for passage in self.passages for topic in passage.topics}
@@ -70,6 +74,18 @@ class KnowledgeBase:
             found = [p for p in found if wanted.intersection(p.topics)]
         return one_per_document(found, PASSAGES_PER_ANSWER)
 
+    def on_new_topics(self, question: str, routed_topics: Collection[str]) -> List[Passage]:
+        """Passages whose main topic no intent asks about, sharing several content words with the question.
+
+        An editor's document on a new subject has no intent of its own until the model is retrained; this is
+        how its passages answer in the meantime, whatever intent NLU guessed.
+        """
+        candidates = [p for p in self.passages if p.main_topic not in routed_topics]
+        if not candidates:
+            return []
+        found = self.index.search(question, limit=len(self.passages), min_shared_terms=NEW_TOPIC_MIN_SHARED_TERMS)
+        return one_per_document([p for p in found if p in candidates], PASSAGES_PER_ANSWER)
+
     def _about_named_things(self, question: str, topics: Optional[List[str]]) -> List[Passage]:
         # With entities_only, a question that names nothing specific matches no passage.
         return self.index.search(question, topics=topics, limit=PASSAGES_PER_NAMED_ANSWER, entities_only=True)
@@ -85,9 +101,57 @@ def one_per_document(ranked: Iterable[Passage], limit: int) -> List[Passage]:
     return chosen
 
 
+class LiveKnowledgeBase:
+    """The knowledge base of the latest published corpus snapshot (`make ingest`), reloaded when it changes.
+
+    Without a snapshot the corpus folder is read directly. A snapshot that cannot be read leaves the
+    previous knowledge base serving.
+    """
+
+    def __init__(self) -> None:
+        self._version: Optional[Tuple] = None
+        self._knowledge: Optional[KnowledgeBase] = None
+
+    def current(self) -> KnowledgeBase:
+        snapshot = Path(os.environ.get("AHSCT_CORPUS_SNAPSHOT", DEFAULT_SNAPSHOT))
+        version = snapshot_version(snapshot)
+        if self._knowledge is None or version != self._version:
+            try:
+                self._knowledge = KnowledgeBase(self._passages(snapshot, version), spacy_pipeline())
+                self._version = version
+                logger.info("Corpus loaded: %d passages (%s)", len(self._knowledge.passages), snapshot if version else "folder")
+            except (OSError, ValueError) as error:
+                if self._knowledge is None:
+                    raise
+                logger.error("Corpus snapshot %s not loaded, the previous corpus keeps serving: %s", snapshot, error)
+                self._version = version
+        return self._knowledge
+
+    @staticmethod
+    def _passages(snapshot: Path, version: Optional[Tuple]) -> List[Passage]:
+        if version is not None:
+            return read_snapshot(snapshot)
+        return load_corpus(Path(os.environ.get("AHSCT_CORPUS_DIR", DEFAULT_CORPUS_DIR)))
+
+
+def snapshot_version(snapshot: Path) -> Optional[Tuple]:
+    try:
+        stat = snapshot.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
 @functools.lru_cache(maxsize=1)
+def spacy_pipeline() -> "spacy.language.Language":
+    return spacy.load(Path(os.environ.get("AHSCT_SPACY_PIPELINE", DEFAULT_SPACY_PIPELINE)))
+
+
+@functools.lru_cache(maxsize=1)
+def _live_knowledge_base() -> LiveKnowledgeBase:
+    return LiveKnowledgeBase()
+
+
 def shared_knowledge_base() -> KnowledgeBase:
-    """Loaded and indexed once per action-server process, on first use."""
-    corpus_dir = Path(os.environ.get("AHSCT_CORPUS_DIR", DEFAULT_CORPUS_DIR))
-    pipeline = Path(os.environ.get("AHSCT_SPACY_PIPELINE", DEFAULT_SPACY_PIPELINE))
-    return KnowledgeBase.from_folder(corpus_dir, pipeline)
+    """The action server's knowledge base: loaded on first use, then again whenever `make ingest` publishes."""
+    return _live_knowledge_base().current()

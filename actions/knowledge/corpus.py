@@ -1,27 +1,44 @@
-"""Load the Markdown corpus: one file per source document, split into passages.
+"""Read the corpus: one file per source document, split into passages, with every problem named by file and line.
 
-A document is a Markdown file with YAML front matter (``title``, ``organisation``,
-``url``, ``date``, ``reviewed``). Each passage starts with a ``## heading`` and a
-``topics:`` line (its main topic first), so every passage knows its document and
+A document is a Markdown file (or plain text, or HTML, converted to Markdown) that starts with YAML front
+matter (``title``, ``organisation``, ``url``, ``date``, ``reviewed``). Each passage starts with a
+``## heading`` and a ``topics:`` line (its main topic first), so every passage knows its document and
 therefore its source.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, Optional, Tuple
 
-import frontmatter
+import yaml
+from markdownify import markdownify
 
 REQUIRED_FIELDS = ("title", "organisation", "url", "date", "reviewed")
-# A passage is a level-2 heading and the text up to the next one.
-PASSAGE_HEADING = re.compile(r"^## +(.+?) *$", re.MULTILINE)
-TOPICS_LINE = re.compile(r"^topics: *(.+)$")
+# A web address may be unknown (""); everything else must say something.
+MAY_BE_EMPTY = {"url"}
+DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm")
+PASSAGE_HEADING = re.compile(r"^## +(.+?) *$")
+TOPICS_LINE = re.compile(r"^topics: *(.*)$")
+FRONT_MATTER_FENCE = "---"
+# Inline HTML formatting becomes plain text: the widget shows text, never markup.
+HTML_TAGS_KEPT_AS_TEXT = ["a", "b", "strong", "i", "em", "span", "img", "u", "small"]
 
 
 class CorpusError(ValueError):
-    """A corpus file that cannot be used; the message names the file."""
+    """Corpus files that cannot be used; the message names each file and line."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,7 @@ class Passage:
     topics: Tuple[str, ...]
     text: str
     document: Document
+    line: int = 0
 
     @property
     def main_topic(self) -> str:
@@ -57,43 +75,153 @@ class Passage:
         return self.document.citation()
 
 
+@dataclass
+class ParsedDocument:
+    path: Path
+    document: Optional[Document]
+    passages: List[Passage]
+    problems: List[Problem]
+
+
+def corpus_files(folder: Path) -> List[Path]:
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
+
+
 def load_corpus(folder: Path) -> List[Passage]:
-    files = sorted(Path(folder).glob("*.md"))
+    """Every passage of the folder's documents; CorpusError naming every problem if there is any."""
+    files = corpus_files(folder)
     if not files:
-        raise CorpusError(f"{folder}: no corpus documents (*.md) found")
-    return [passage for path in files for passage in load_document(path)]
+        raise CorpusError(f"{folder}: no corpus documents ({', '.join('*' + s for s in DOCUMENT_SUFFIXES)}) found")
+    parsed = [parse_document(path) for path in files]
+    problems = [problem for doc in parsed for problem in doc.problems]
+    if problems:
+        raise CorpusError("\n".join(str(problem) for problem in problems))
+    return [passage for doc in parsed for passage in doc.passages]
 
 
 def load_document(path: Path) -> List[Passage]:
-    post = frontmatter.load(str(path))
-    missing = [field for field in REQUIRED_FIELDS if field not in post.metadata]
+    parsed = parse_document(path)
+    if parsed.problems:
+        raise CorpusError("\n".join(str(problem) for problem in parsed.problems))
+    return parsed.passages
+
+
+def parse_document(path: Path) -> ParsedDocument:
+    """Read one document; problems are collected, not raised, so an editor sees them all at once."""
+    text, problem = read_text(path)
+    if problem:
+        return ParsedDocument(path, None, [], [problem])
+    front, body, body_start, problems = split_front_matter(path, text)
+    if path.suffix.lower() in (".html", ".htm"):
+        body = html_to_markdown(body)
+    document = document_from(path, front, problems)
+    passages = passages_from(path, document, body, body_start, problems) if document else []
+    return ParsedDocument(path, document, passages, problems)
+
+
+def read_text(path: Path) -> Tuple[str, Optional[Problem]]:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return "", Problem(str(path), line_of_offset(data, data.index(b"\x00")), "this is not a text file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = line_of_offset(data, error.start)
+        return "", Problem(str(path), line, "this line is not readable UTF-8 text; save the file as UTF-8")
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def html_to_markdown(html: str) -> str:
+    return markdownify(html, heading_style="ATX", strip=HTML_TAGS_KEPT_AS_TEXT)
+
+
+def split_front_matter(path: Path, text: str) -> Tuple[Dict, str, int, List[Problem]]:
+    """(fields, body, line number where the body starts, problems)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return {}, text, 1, [Problem(str(path), 1, "the file must start with front matter between '---' lines")]
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), None)
+    if closing is None:
+        return {}, text, 1, [Problem(str(path), 1, "the front matter has no closing '---' line")]
+    try:
+        front = yaml.safe_load("\n".join(lines[1:closing])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        return {}, "", 1, [Problem(str(path), line, f"the front matter is not valid YAML ({getattr(error, 'problem', error)})")]
+    if not isinstance(front, dict):
+        return {}, "", 1, [Problem(str(path), 2, "the front matter must be 'field: value' lines")]
+    front["_lines"] = {line.split(":", 1)[0].strip(): number for number, line in enumerate(lines[1:closing], 2)}
+    front["_closing"] = closing + 1
+    return front, "\n".join(lines[closing + 1:]), closing + 2, []
+
+
+def document_from(path: Path, front: Dict, problems: List[Problem]) -> Optional[Document]:
+    if not front:
+        return None
+    missing = [field for field in REQUIRED_FIELDS if field not in front]
     if missing:
-        raise CorpusError(f"{path}: front matter is missing {', '.join(missing)}")
-    document = Document(str(path), *(str(post.metadata[field] or "") for field in REQUIRED_FIELDS))
-    passages = [_passage(path, document, number, block) for number, block in enumerate(_blocks(post.content), 1)]
-    if not passages:
-        raise CorpusError(f"{path}: no passages (each starts with a '## ' heading)")
+        problems.append(Problem(str(path), front["_closing"], f"the front matter is missing: {', '.join(missing)}"))
+    for field in REQUIRED_FIELDS:
+        if field in front and field not in MAY_BE_EMPTY and not str(front[field] or "").strip():
+            problems.append(Problem(str(path), front["_lines"].get(field, 1), f"'{field}' is empty"))
+    if "reviewed" in front and front["reviewed"] and as_date(front["reviewed"]) is None:
+        problems.append(Problem(str(path), front["_lines"].get("reviewed", 1), "'reviewed' must be a date: YYYY-MM-DD"))
+    if problems:
+        return None
+    return Document(str(path), *(str(front[field] or "").strip() for field in REQUIRED_FIELDS))
+
+
+def as_date(value) -> Optional[datetime.date]:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def passages_from(path: Path, document: Document, body: str, first_line: int, problems: List[Problem]) -> List[Passage]:
+    passages, seen_headings = [], {}
+    for number, (heading, line, block) in enumerate(blocks(body, first_line), 1):
+        if heading in seen_headings:
+            problems.append(Problem(str(path), line, f"the heading '{heading}' is used twice (also line {seen_headings[heading]})"))
+        seen_headings.setdefault(heading, line)
+        passage = passage_from(path, document, number, heading, line, block, problems)
+        if passage:
+            passages.append(passage)
+    if not passages and not problems:
+        problems.append(Problem(str(path), first_line, "no passages: each starts with a '## ' heading and a 'topics:' line"))
     return passages
 
 
-def _blocks(content: str) -> List[Tuple[str, str]]:
-    """(heading, body) pairs; anything before the first heading is not a passage."""
-    parts = PASSAGE_HEADING.split(content)
-    return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts), 2)]
+def blocks(body: str, first_line: int) -> List[Tuple[str, int, List[str]]]:
+    """(heading, its line number, the lines under it); anything before the first heading is not a passage."""
+    found: List[Tuple[str, int, List[str]]] = []
+    for offset, line in enumerate(body.split("\n")):
+        heading = PASSAGE_HEADING.match(line.strip())
+        if heading:
+            found.append((heading.group(1), first_line + offset, []))
+        elif found:
+            found[-1][2].append(line)
+    return found
 
 
-def _passage(path: Path, document: Document, number: int, block: Tuple[str, str]) -> Passage:
-    heading, body = block
-    first_line, _, text = body.partition("\n")
-    topics = TOPICS_LINE.match(first_line.strip())
+def passage_from(path, document, number, heading, line, block, problems) -> Optional[Passage]:
+    content = [text for text in block if text.strip()]
+    topics = TOPICS_LINE.match(content[0].strip()) if content else None
     if not topics:
-        raise CorpusError(f"{path}: passage '{heading}' must start with a 'topics:' line")
-    if not text.strip():
-        raise CorpusError(f"{path}: passage '{heading}' is empty")
-    return Passage(
-        id=f"{path.stem}#{number}",
-        heading=heading,
-        topics=tuple(t.strip() for t in topics.group(1).split(",") if t.strip()),
-        text=text.strip(),
-        document=document,
-    )
+        problems.append(Problem(str(path), line, f"passage '{heading}' must start with a 'topics:' line"))
+        return None
+    topic_names = tuple(t.strip() for t in topics.group(1).split(",") if t.strip())
+    if not topic_names:
+        problems.append(Problem(str(path), line, f"passage '{heading}' lists no topics"))
+        return None
+    text = "\n".join(block[block.index(content[0]) + 1:]).strip()
+    if not text:
+        problems.append(Problem(str(path), line, f"passage '{heading}' is empty"))
+        return None
+    return Passage(id=f"{path.stem}#{number}", heading=heading, topics=topic_names, text=text, document=document, line=line)

@@ -24,14 +24,20 @@ class PassageIndex:
         self._bm25.index([terms.all for terms in self.terms], show_progress=False)
 
     def search(
-        self, query: str, topics: Optional[Iterable[str]] = None, limit: int = 3, entities_only: bool = False
+        self,
+        query: str,
+        topics: Optional[Iterable[str]] = None,
+        limit: int = 3,
+        entities_only: bool = False,
+        min_shared_terms: Optional[int] = None,
     ) -> List[Passage]:
         """Best passages for the query, best first.
 
         With ``topics``: only passages tagged with one of them (in corpus order when the
         query has no useful words, a button press say). Without: only passages that share
         enough with the query to answer it. With ``entities_only``: only passages naming an
-        entity the query names.
+        entity the query names. With ``min_shared_terms``: only passages sharing that many content
+        words with the query, named things or not.
         """
         query_terms = analyse(self.nlp, query)
         # bm25s cannot score an empty query: then every passage scores 0.
@@ -41,6 +47,7 @@ class PassageIndex:
             (score, position)
             for position, score in enumerate(scores)
             if self._eligible(position, query_terms, wanted, entities_only)
+            and (min_shared_terms is None or len(query_terms.content & self.terms[position].content) >= min_shared_terms)
         ]
         candidates.sort(key=lambda pair: (-pair[0], pair[1]))
         return [self.passages[position] for _, position in candidates[:limit]]

@@ -1,0 +1,109 @@
+"""`make ingest`: check the corpus folder and publish it to the running action servers, without retraining.
+
+Errors (the file cannot be used) stop the publication and the previous corpus keeps serving. Warnings
+(a document past its review age) are printed, and the document is still published.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from actions.knowledge.corpus import Document, Passage, Problem, as_date, corpus_files, parse_document
+from actions.knowledge.snapshot import write_snapshot
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REVIEW_AGE_DAYS = 730
+# Two passages this alike (0..1, difflib's ratio on lower-case text) say the same thing.
+SAME_THING_SIMILARITY = 0.85
+
+
+@dataclass
+class CorpusCheck:
+    passages: List[Passage] = field(default_factory=list)
+    errors: List[Problem] = field(default_factory=list)
+    warnings: List[Problem] = field(default_factory=list)
+
+
+def check_corpus(folder: Path, today: datetime.date, review_age_days: int) -> CorpusCheck:
+    files = corpus_files(folder)
+    if not files:
+        return CorpusCheck(errors=[Problem(str(folder), 0, "no corpus documents found")])
+    parsed = [parse_document(path) for path in files]
+    check = CorpusCheck(
+        passages=[passage for doc in parsed for passage in doc.passages],
+        errors=[problem for doc in parsed for problem in doc.problems],
+    )
+    check.errors += same_thing_twice(check.passages)
+    documents = [doc.document for doc in parsed if doc.document]
+    check.warnings += due_for_review(documents, today, review_age_days)
+    return check
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def same_thing_twice(passages: Sequence[Passage]) -> List[Problem]:
+    problems = []
+    texts = [normalised(p.text) for p in passages]
+    for i, first in enumerate(passages):
+        for j in range(i + 1, len(passages)):
+            matcher = SequenceMatcher(None, texts[i], texts[j], autojunk=False)
+            if matcher.real_quick_ratio() >= SAME_THING_SIMILARITY and matcher.ratio() >= SAME_THING_SIMILARITY:
+                second = passages[j]
+                problems.append(Problem(
+                    second.document.path, second.line,
+                    f"passage '{second.heading}' says the same as '{first.heading}' ({first.document.path}:{first.line})",
+                ))
+    return problems
+
+
+def due_for_review(documents: Sequence[Document], today: datetime.date, review_age_days: int) -> List[Problem]:
+    due = []
+    for document in documents:
+        reviewed = as_date(document.reviewed)
+        if reviewed and (today - reviewed).days > review_age_days:
+            due.append(Problem(
+                document.path, 1,
+                f"last reviewed {reviewed.isoformat()}, more than {review_age_days} days ago: please check it is still right",
+            ))
+    return due
+
+
+def review_age_days() -> int:
+    return int(os.environ.get("AHSCT_REVIEW_AGE_DAYS", DEFAULT_REVIEW_AGE_DAYS))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Check the corpus and publish it to the action servers.")
+    parser.add_argument("--corpus-dir", type=Path, default=Path(os.environ.get("AHSCT_CORPUS_DIR", PROJECT_ROOT / "data" / "corpus")))
+    parser.add_argument("--snapshot", type=Path, default=Path(os.environ.get(
+        "AHSCT_CORPUS_SNAPSHOT", PROJECT_ROOT / "build" / "corpus" / "corpus.json")))
+    parser.add_argument("--review-age-days", type=int, default=None, help="default: AHSCT_REVIEW_AGE_DAYS or 730")
+    args = parser.parse_args(argv)
+
+    age = args.review_age_days if args.review_age_days is not None else review_age_days()
+    check = check_corpus(args.corpus_dir, datetime.date.today(), age)
+    for warning in check.warnings:
+        print(f"warning: {warning}")
+    if check.errors:
+        for error in check.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"Not published: fix the {len(check.errors)} error(s) above. The previous corpus keeps serving.", file=sys.stderr)
+        return 1
+    write_snapshot(check.passages, args.snapshot)
+    documents = len({p.document for p in check.passages})
+    print(f"Published {len(check.passages)} passages from {documents} documents to {args.snapshot}; "
+          "running action servers use them from their next answer.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

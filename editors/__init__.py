@@ -1,0 +1,1 @@
+"""Tools for the content editors who keep the bot useful: the visitor report."""
