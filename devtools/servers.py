@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import requests
 
+from deploy import endpoints as deploy_endpoints
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
@@ -121,13 +123,18 @@ def page_server(port: int, rasa_url: str, log_dir: Path) -> Server:
     )
 
 
-def write_endpoints(path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None) -> Path:
-    """Endpoints like the project's default, pointing at a test action server and database: a SQLite file,
-    or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`)."""
+def write_endpoints(
+    path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None, redis_url: Optional[str] = None
+) -> Path:
+    """The endpoints `make run` writes (deploy/endpoints.py), for a test action server and database: a SQLite
+    file, or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`)."""
+    env = {"ACTIONS_URL": f"http://{HOST}:{actions_port}/webhook", "TRACKER_DB_URL": f"sqlite:///{sqlite_db}"}
     if postgres_db:
-        tracker_store = (f'  type: SQL\n  dialect: "postgresql"\n  url: "{HOST}"\n  port: 5432\n'
-                         f'  username: "postgres"\n  password: ""\n  db: "{postgres_db}"\n  login_db: "test"\n')
-    else:
-        tracker_store = f'  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_db}"\n'
-    path.write_text(f'action_endpoint:\n  url: "http://{HOST}:{actions_port}/webhook"\ntracker_store:\n{tracker_store}')
-    return path
+        env.update(TRACKER_DB_URL=postgres_url(postgres_db), TRACKER_DB_LOGIN_DB="test")
+    if redis_url:
+        env.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX="test" + "".join(c for c in path.parent.name if c.isalnum()))
+    return deploy_endpoints.write_endpoints(path, env)
+
+
+def postgres_url(database: str) -> str:
+    return f"postgresql://postgres@{HOST}:5432/{database}"

@@ -8,23 +8,25 @@ from typing import Iterator, Optional
 import requests
 
 from devtools.chat import RestChat
-from devtools.servers import HOST, action_server, free_port, page_server, rasa_server, write_endpoints
+from devtools.servers import HOST, action_server, free_port, page_server, postgres_url, rasa_server, write_endpoints
 
 API_TOKEN = "test-token"
 
 
 class Stack:
-    def __init__(self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None):
+    def __init__(
+        self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
+        redis_url: Optional[str] = None,
+    ):
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
-        endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database, postgres_db)
-        self.database_url = (f"postgresql://postgres@{HOST}:5432/{postgres_db}" if postgres_db
-                             else f"sqlite:///{self.database}")
+        self.endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database, postgres_db, redis_url)
+        self.database_url = postgres_url(postgres_db) if postgres_db else f"sqlite:///{self.database}"
         self.actions = action_server(self.actions_port, workdir, env=actions_env)
         self.page_url = f"http://{HOST}:{self.page_port}"
         # The HTTP API is on, with a token, so tests can read a conversation's tracker.
-        self.rasa = rasa_server(self.rasa_port, endpoints, workdir, api_token=API_TOKEN, cors_origins=self.page_url)
+        self.rasa = rasa_server(self.rasa_port, self.endpoints, workdir, api_token=API_TOKEN, cors_origins=self.page_url)
         self.url = f"http://{HOST}:{self.rasa_port}"
         self.page = page_server(self.page_port, self.url, workdir)
         self.chat = RestChat(self.url)
@@ -56,8 +58,10 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running_stack(workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None) -> Iterator[Stack]:
-    stack = Stack(workdir, actions_env, postgres_db).start()
+def running_stack(
+    workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None, redis_url: Optional[str] = None
+) -> Iterator[Stack]:
+    stack = Stack(workdir, actions_env, postgres_db, redis_url).start()
     try:
         yield stack
     finally:

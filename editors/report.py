@@ -20,6 +20,7 @@ from typing import Dict, Iterable, List, Optional
 import sqlalchemy
 
 from safety.redaction import redact
+from safety.visitor_input import without_control_characters
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
@@ -91,13 +92,19 @@ def activity_from_events(rows: Iterable) -> Activity:
         if intent in RATING_INTENTS:
             answer = next((e.get("value", "") for e in event.get("parse_data", {}).get("entities", [])
                            if e.get("entity") == "rated_answer"), "")
-            activity.ratings.append(Rating(conversation, when, RATING_INTENTS[intent], redact(str(answer)),
+            activity.ratings.append(Rating(conversation, when, RATING_INTENTS[intent], readable(str(answer)),
                                            last_question.get(conversation, "")))
         elif text not in SILENT_PAYLOADS:
-            current = Question(conversation, when, redact(text), intent or "")
+            current = Question(conversation, when, readable(text), intent or "")
             activity.questions.append(current)
             last_question[conversation] = current.text
     return activity
+
+
+def readable(text: str) -> str:
+    """Visitor text as the report shows it: no contact details, no control characters (older stores may hold
+    them, from before the channels removed them)."""
+    return redact(without_control_characters(text))
 
 
 def write_report(activity: Activity, since: datetime.datetime, until: datetime.datetime, out: Path) -> Path:

@@ -37,15 +37,19 @@ echo "==> Starting the action server on $HOST:$ACTIONS_PORT (log: logs/actions.l
 SANIC_HOST=$HOST .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
 pids+=($!)
 
-# endpoints.yml names the default action port; point it at ACTIONS_PORT when that was changed.
+# The back ends come from the environment (deploy/endpoints.py): SQLite by default; TRACKER_DB_URL for
+# PostgreSQL, REDIS_URL for the Redis lock store. ENDPOINTS names a hand-written file instead.
 if [ -z "${ENDPOINTS:-}" ]; then
   ENDPOINTS=var/endpoints.run.yml
-  sed "s#http://127.0.0.1:5055/webhook#http://$HOST:$ACTIONS_PORT/webhook#" endpoints.yml >"$ENDPOINTS"
+  ACTIONS_URL=${ACTIONS_URL:-http://$HOST:$ACTIONS_PORT/webhook} .venv/bin/python -m deploy.endpoints "$ENDPOINTS"
 fi
+# Rasa's HTTP API (conversation trackers, model control) stays off unless a token is set.
+api_args=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 
 echo "==> Starting the Rasa server on $HOST:$RASA_PORT (log: logs/rasa.log)"
 .venv/bin/rasa run --model models/ahsct.tar.gz --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints "$ENDPOINTS" --credentials credentials.yml \
+  --endpoints "$ENDPOINTS" --credentials credentials.yml "${api_args[@]}" \
   --cors $CORS_ORIGINS >logs/rasa.log 2>&1 &
 pids+=($!)
 

@@ -139,3 +139,18 @@ def test_report_counts_what_visitors_asked_and_rated(editors_stack, tmp_path):
     not_helpful = report.split("## Answers rated not helpful")[1].split("## Most asked topics")[0]
     assert "| what is ahsct | AHSCT is short for Autologous Haematopoietic |" in not_helpful
     assert (out / "questions-per-topic.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_copes_with_control_characters_stored_before_they_were_removed(tmp_path):
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL,"
+            " intent_name TEXT, action_name TEXT, data TEXT)"))
+        connection.execute(sqlalchemy.text("INSERT INTO events VALUES (1, 'old', 'user', :t, 'out_of_scope', NULL, :d)"),
+                           {"t": datetime.datetime.now().timestamp(), "d": '{"text": "null\\u0000byte\\r\\nand\\u001b[31m"}'})
+    engine.dispose()
+    run_report(f"sqlite:///{tmp_path / 'old.db'}", datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1),
+               tmp_path / "out")
+    rows = list(csv.DictReader((tmp_path / "out" / "questions.csv").open(encoding="utf-8", newline="")))
+    assert rows[0]["question"] == "nullbyte\nand[31m"

@@ -1,19 +1,31 @@
-"""Rasa's socket.io channel, accepting browser connections only from the site's own origins.
+"""The channels visitors reach: Rasa's REST and socket.io channels, with what visitors send made safe
+(safety/visitor_input.py) before Rasa reads or stores it.
 
-Rasa's channel switches python-engineio's origin check off (`cors_allowed_origins=[]`) and leaves CORS
-to the HTTP server. Browsers apply CORS to HTTP requests but not to WebSockets, so without this check
-any web page could open a conversation with the bot from a visitor's browser.
+The socket.io channel also accepts browser connections only from the site's own origins: Rasa's channel
+switches python-engineio's origin check off (`cors_allowed_origins=[]`) and leaves CORS to the HTTP
+server, but browsers apply CORS to HTTP requests and not to WebSockets, so without this check any web page
+could open a conversation with the bot from a visitor's browser.
 """
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+import yaml
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
+from sanic.exceptions import InvalidUsage as BadRequest  # 400 (this Sanic predates the BadRequest name)
+from sanic.request import Request
 
+from safety.visitor_input import visitor_text
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ORIGINS = "http://127.0.0.1:8080"
+MAX_SENDER_ID_LENGTH = 128
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def allowed_origins() -> FrozenSet[str]:
@@ -28,9 +40,80 @@ def origin_is_allowed(environ: Dict[str, Any], origins: FrozenSet[str]) -> bool:
     return origin is None or origin in origins
 
 
+def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Visitor text made safe; and a reply even when the bot could not make one (the action server is down:
+    Rasa logs the failed action and sends nothing)."""
+    unavailable = domain_response_text("utter_cannot_look_up")
+
+    async def handle(message: UserMessage) -> Any:
+        message.text = visitor_text(message.text or "")
+        output = message.output_channel = CountingOutputChannel(message.output_channel)
+        result = await on_new_message(message)
+        if output.sent == 0:
+            await output.inner.send_response(message.sender_id, {"text": unavailable})
+        return result
+
+    return handle
+
+
+class CountingOutputChannel(OutputChannel):
+    """Passes every reply on to the channel's own output, counting them."""
+
+    def __init__(self, inner: OutputChannel):
+        self.inner, self.sent = inner, 0
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+def domain_response_text(response: str) -> str:
+    """Editors keep every visitor-facing sentence in domain.yml, this one too."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][response][0]["text"]
+
+
+class GuardedRestInput(RestInput):
+    """POST /webhooks/rest/webhook with {"sender": "...", "message": "..."}; anything else is a 400."""
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = request_body(req).get("sender")
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_ID_LENGTH:
+            raise BadRequest(f"'sender' must be a non-empty string of at most {MAX_SENDER_ID_LENGTH} characters")
+        return sender
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        message = request_body(req).get("message")
+        if not isinstance(message, str):
+            raise BadRequest("'message' must be a string")
+        return message
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # not the caller's to choose
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = request_body(request).get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise BadRequest("'metadata' must be an object")
+        return metadata
+
+
+def request_body(req: Request) -> Dict[str, Any]:
+    body = req.json  # Sanic answers 400 itself when the body is not JSON
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
 class SocketIOWithOriginCheck(SocketIOInput):
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        socketio_blueprint = super().blueprint(on_new_message)
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        socketio_blueprint = super().blueprint(guarded(on_new_message))
         namespace = self.namespace or "/"
         rasa_connect = self.sio.handlers[namespace]["connect"]
         origins = allowed_origins()

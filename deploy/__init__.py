@@ -1,0 +1,1 @@
+"""Deployment settings: which back ends the Rasa server uses, chosen by environment variables."""
