@@ -17,14 +17,19 @@ MODEL := models/ahsct.tar.gz
 WEB_DEPS := web/node_modules/.package-lock.json
 CORPUS_SNAPSHOT := build/corpus/corpus.json
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: run test install model ingest report lint validate eval bench screenshots lock clean
+.PHONY: run run-cluster test install model ingest report lint validate eval bench screenshots lock clean
 
 run: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
 	@scripts/run.sh
 
-test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) ## install what is missing and run every test
+run-cluster: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## two Rasa + two action servers behind nginx, on PostgreSQL and Redis
+	@scripts/ensure-nginx
+	@scripts/run-cluster.sh
+
+test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) ## install what is missing and run every test
 	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
@@ -71,6 +76,9 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 
 $(CHROMIUM):
 	@scripts/ensure-chromium
+
+$(NGINX):
+	@scripts/ensure-nginx
 
 $(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VENV)/.installed
 	@echo "==> Building the spaCy pipeline"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from devtools.databases import drop_database, scratch_database_name
 from devtools.stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,19 +48,13 @@ def editors_stack(tmp_path_factory):
     shutil.copytree(ROOT / "data" / "corpus", corpus)
     assert ingest(corpus, snapshot).returncode == 0
     env = {"AHSCT_CORPUS_SNAPSHOT": str(snapshot), "AHSCT_CORPUS_DIR": str(corpus)}
-    database = f"ahsct_editors_{uuid.uuid4().hex[:8]}"
+    database = scratch_database_name("editors")
     try:
         with running_stack(workdir, actions_env=env, postgres_db=database) as stack:
             yield stack, corpus, snapshot
     finally:
         drop_database(database)
 
-
-def drop_database(name: str) -> None:
-    engine = sqlalchemy.create_engine("postgresql://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def new_sender() -> str:

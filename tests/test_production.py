@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 import requests
-import sqlalchemy
 
 from deploy.endpoints import endpoints
 from devtools.chat import RestChat
+from devtools.databases import drop_database, scratch_database_name
 from devtools.servers import HOST, free_port, rasa_server
 from devtools.stack import running_stack
 
@@ -52,7 +52,7 @@ def test_unknown_back_ends_are_refused_clearly(variable, value):
 def cluster(tmp_path_factory):
     """Two Rasa servers and one action server, sharing PostgreSQL (a database of their own) and Redis."""
     workdir = tmp_path_factory.mktemp("cluster")
-    database = f"ahsct_cluster_{uuid.uuid4().hex[:8]}"
+    database = scratch_database_name("replicas")
     try:
         with running_stack(workdir, postgres_db=database, redis_url=f"redis://{HOST}:6379/0") as stack:
             second = rasa_server(free_port(), stack.endpoints, workdir, api_token="test-token").start()
@@ -61,10 +61,7 @@ def cluster(tmp_path_factory):
             finally:
                 second.stop()
     finally:
-        engine = sqlalchemy.create_engine(f"postgresql://postgres@{HOST}:5432/test", isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        engine.dispose()
+        drop_database(database)
 
 
 def user_turns(events):

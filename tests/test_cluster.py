@@ -1,0 +1,84 @@
+"""`make run-cluster`: nginx in front of two Rasa servers and two action servers on PostgreSQL and Redis,
+started by the real script; a conversation survives the loss of a Rasa replica and of an action server."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+import socketio
+
+from devtools.chat import RestChat
+from devtools.databases import drop_database, scratch_database_name
+from devtools.servers import HOST, free_port, quiet_env
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "cluster-test-token"
+STARTUP_TIMEOUT_S = 400
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    ports = {name: str(free_port()) for name in (
+        "RASA_PORT", "ACTIONS_PORT", "RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT_1", "ACTIONS_PORT_2", "WEB_PORT")}
+    database = scratch_database_name("nginx")
+    env = quiet_env(**ports, TRACKER_DB_URL=f"postgresql://postgres@{HOST}:5432/{database}",
+                    REDIS_KEY_PREFIX=f"cluster{uuid.uuid4().hex[:8]}", RASA_API_TOKEN=TOKEN)
+    env.pop("CORS_ORIGINS", None)
+    log = tmp_path_factory.mktemp("cluster") / "run-cluster.log"
+    with log.open("wb") as out:
+        script = subprocess.Popen(["scripts/run-cluster.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while "AHSCT Guide is running." not in log.read_text(errors="replace"):
+            assert script.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(1)
+        yield ports
+    finally:
+        os.killpg(script.pid, signal.SIGTERM)
+        script.wait(timeout=60)
+        drop_database(database)
+
+
+def server_on(port: str) -> psutil.Process:
+    for connection in psutil.net_connections("tcp"):
+        if connection.status == psutil.CONN_LISTEN and connection.laddr.port == int(port) and connection.pid:
+            return psutil.Process(connection.pid)
+    raise LookupError(f"nothing listens on {port}")
+
+
+def user_texts(front: str, sender: str):
+    events = requests.get(f"{front}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30).json()["events"]
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+def test_one_address_serves_rest_and_socketio_and_survives_a_dead_replica(cluster):
+    front = f"http://{HOST}:{cluster['RASA_PORT']}"
+    chat, sender = RestChat(front), f"nginx-{uuid.uuid4().hex[:8]}"
+    assert "Source:" in chat.ask(sender, "what is ahsct")
+
+    confirmed = queue.Queue()
+    client = socketio.Client(reconnection=False)
+    client.on("session_confirm", confirmed.put)
+    client.connect(front, headers={"Origin": f"http://{HOST}:{cluster['WEB_PORT']}"}, transports=["polling"], wait_timeout=10)
+    try:
+        client.emit("session_request", {"session_id": sender + "-socket"})
+        assert confirmed.get(timeout=10) == sender + "-socket"
+    finally:
+        client.disconnect()
+
+    for port in (cluster["RASA_PORT_1"], cluster["ACTIONS_PORT_2"]):
+        server = server_on(port)
+        server.kill()
+        server.wait(timeout=30)
+    for question in ("how is it done", "is it approved"):
+        assert "Source:" in chat.ask(sender, question)
+    assert user_texts(front, sender) == ["what is ahsct", "how is it done", "is it approved"]
