@@ -2,26 +2,22 @@
 review age, the published snapshot, and the action servers' switch to a new snapshot without retraining."""
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerFromCorpus, ActionAnswerOutOfScope
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import load_corpus
 from actions.knowledge.ingest import check_corpus, main as ingest
 from actions.knowledge.snapshot import read_snapshot
+from tests.test_actions import run, tracker_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 TODAY = datetime.date(2026, 11, 21)
 FRONT = """---
 title: Parking at the Example MS Centre
@@ -132,15 +128,6 @@ def test_ingest_publishes_a_snapshot_and_refuses_a_broken_corpus_leaving_it_unch
     assert snapshot.read_bytes() == published
 
 
-def run_action(action, text: str, intent: str):
-    tracker = Tracker("ingest-test", {}, {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
-                                          "intent_ranking": [{"name": intent, "confidence": 0.9}]},
-                      [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
-    return dispatcher.messages, events
-
-
 def test_action_server_answers_from_a_newly_published_document_and_keeps_serving_if_a_snapshot_breaks(
         tmp_path, monkeypatch):
     corpus, snapshot = tmp_path / "corpus", tmp_path / "snapshot.json"
@@ -148,20 +135,20 @@ def test_action_server_answers_from_a_newly_published_document_and_keeps_serving
     monkeypatch.setenv("AHSCT_CORPUS_SNAPSHOT", str(snapshot))
     assert ingest(["--corpus-dir", str(corpus), "--snapshot", str(snapshot)]) == 0
     question = "Where can visitors park at the Example MS Centre?"
-    messages, _ = run_action(ActionAnswerOutOfScope(), question, "out_of_scope")
+    messages, _ = run(ActionAnswerOutOfScope(), tracker_for(question, "out_of_scope"))
     assert [m["response"] for m in messages] == ["utter_out_of_scope"]
 
     write(corpus, "parking.md", FRONT + PARKING)
     assert ingest(["--corpus-dir", str(corpus), "--snapshot", str(snapshot)]) == 0
     for action, intent in ((ActionAnswerOutOfScope(), "out_of_scope"), (ActionAnswerFromCorpus(), "ask_trials")):
-        messages, events = run_action(action, question, intent)
+        messages, events = run(action, tracker_for(question, intent))
         assert [m["response"] for m in messages] == ["utter_cited_answer"], intent
         assert messages[0]["answer"].startswith("Visitors to the Example MS Centre can park for free")
         assert "Example MS Charity" in messages[0]["source"]
         assert events[0] == {"event": "slot", "timestamp": None, "name": "topic", "value": "visiting"}
 
     # A question on a known topic that merely mentions AHSCT still gets its usual answer.
-    messages, _ = run_action(ActionAnswerFromCorpus(), "what is ahsct", "ask_what_is_ahsct")
+    messages, _ = run(ActionAnswerFromCorpus(), tracker_for("what is ahsct", "ask_what_is_ahsct"))
     assert "Autologous Haematopoietic Stem Cell Transplantation" in messages[0]["answer"]
 
     snapshot.write_text(json.dumps({"format": 99}))

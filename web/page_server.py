@@ -75,17 +75,15 @@ class PageHandler(BaseHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
+        status = HTTPStatus.OK
         if path in ("/", "/index.html"):
             body, content_type = render_page(self.rasa_url), "text/html; charset=utf-8"
         elif path in STATIC_FILES and STATIC_FILES[path].path.is_file():
             static = STATIC_FILES[path]
             body, content_type = static.path.read_bytes(), static.content_type
         else:
-            body, content_type = b"Not found\n", "text/plain; charset=utf-8"
-            self.send_response(HTTPStatus.NOT_FOUND)
-            self._send_headers(body, content_type, send_body)
-            return
-        self.send_response(HTTPStatus.OK)
+            status, body, content_type = HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8"
+        self.send_response(status)
         self._send_headers(body, content_type, send_body)
 
     def _send_headers(self, body: bytes, content_type: str, send_body: bool) -> None:

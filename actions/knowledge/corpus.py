@@ -30,6 +30,10 @@ HTML_TAGS_KEPT_AS_TEXT = ["a", "b", "strong", "i", "em", "span", "img", "u", "sm
 class CorpusError(ValueError):
     """Corpus files that cannot be used; the message names each file and line."""
 
+    @classmethod
+    def of(cls, problems: List["Problem"]) -> "CorpusError":
+        return cls("\n".join(str(problem) for problem in problems))
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -83,26 +87,42 @@ class ParsedDocument:
     problems: List[Problem]
 
 
+@dataclass
+class ParsedCorpus:
+    documents: List[ParsedDocument]
+
+    @property
+    def passages(self) -> List[Passage]:
+        return [passage for doc in self.documents for passage in doc.passages]
+
+    @property
+    def problems(self) -> List[Problem]:
+        return [problem for doc in self.documents for problem in doc.problems]
+
+
 def corpus_files(folder: Path) -> List[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
 
 
+def parse_corpus(folder: Path) -> ParsedCorpus:
+    """Every document of the folder, parsed, problems collected (none found: no documents)."""
+    return ParsedCorpus([parse_document(path) for path in corpus_files(folder)])
+
+
 def load_corpus(folder: Path) -> List[Passage]:
     """Every passage of the folder's documents; CorpusError naming every problem if there is any."""
-    files = corpus_files(folder)
-    if not files:
+    corpus = parse_corpus(folder)
+    if not corpus.documents:
         raise CorpusError(f"{folder}: no corpus documents ({', '.join('*' + s for s in DOCUMENT_SUFFIXES)}) found")
-    parsed = [parse_document(path) for path in files]
-    problems = [problem for doc in parsed for problem in doc.problems]
-    if problems:
-        raise CorpusError("\n".join(str(problem) for problem in problems))
-    return [passage for doc in parsed for passage in doc.passages]
+    if corpus.problems:
+        raise CorpusError.of(corpus.problems)
+    return corpus.passages
 
 
 def load_document(path: Path) -> List[Passage]:
     parsed = parse_document(path)
     if parsed.problems:
-        raise CorpusError("\n".join(str(problem) for problem in parsed.problems))
+        raise CorpusError.of(parsed.problems)
     return parsed.passages
 
 

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from actions.knowledge.corpus import Document, Passage, Problem, as_date, corpus_files, parse_document
+from actions.knowledge.corpus import Document, Passage, Problem, as_date, parse_corpus
 from actions.knowledge.snapshot import write_snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,18 +32,16 @@ class CorpusCheck:
 
 
 def check_corpus(folder: Path, today: datetime.date, review_age_days: int) -> CorpusCheck:
-    files = corpus_files(folder)
-    if not files:
+    corpus = parse_corpus(folder)
+    if not corpus.documents:
         return CorpusCheck(errors=[Problem(str(folder), 0, "no corpus documents found")])
-    parsed = [parse_document(path) for path in files]
-    check = CorpusCheck(
-        passages=[passage for doc in parsed for passage in doc.passages],
-        errors=[problem for doc in parsed for problem in doc.problems],
+    passages = corpus.passages
+    documents = [doc.document for doc in corpus.documents if doc.document]
+    return CorpusCheck(
+        passages=passages,
+        errors=corpus.problems + same_thing_twice(passages),
+        warnings=due_for_review(documents, today, review_age_days),
     )
-    check.errors += same_thing_twice(check.passages)
-    documents = [doc.document for doc in parsed if doc.document]
-    check.warnings += due_for_review(documents, today, review_age_days)
-    return check
 
 
 def normalised(text: str) -> str:
