@@ -18,9 +18,11 @@ WEB_DEPS := web/node_modules/.package-lock.json
 CORPUS_SNAPSHOT := build/corpus/corpus.json
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+# Locust and its gevent in their own environment, apart from Rasa's pins (loadtest/requirements.in).
+LOADTEST_ENV := .cache/loadtest/.installed
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: run run-cluster test install model ingest report lint validate eval bench screenshots lock clean
+.PHONY: run run-cluster test install model ingest report lint validate eval bench loadtest screenshots lock clean
 
 run: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
 	@scripts/run.sh
@@ -29,7 +31,7 @@ run-cluster: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## two Rasa + two action se
 	@scripts/ensure-nginx
 	@scripts/run-cluster.sh
 
-test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) ## install what is missing and run every test
+test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) $(LOADTEST_ENV) ## install what is missing and run every test
 	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
@@ -54,6 +56,9 @@ eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (r
 bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py
 
+loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60] (reports/)
+	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60)
+
 screenshots: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
 	@$(PYTHON) scripts/screenshots.py
 
@@ -66,6 +71,12 @@ $(VENV)/.installed: requirements.lock | $(UV)
 	@echo "==> Installing pinned packages into $(VENV) (uv)"
 	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" $(VENV)
 	@$(UV) pip sync --quiet --python $(PYTHON) requirements.lock
+	@touch $@
+
+$(LOADTEST_ENV): loadtest/requirements.lock | $(UV)
+	@echo "==> Installing the load generator (Locust) into .cache/loadtest (uv)"
+	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" .cache/loadtest
+	@$(UV) pip sync --quiet --python .cache/loadtest/bin/python loadtest/requirements.lock
 	@touch $@
 
 # The widget's browser packages (socket.io-client; axe-core for the accessibility test), from the lock file.
@@ -90,7 +101,8 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json
 	@$(RASA) train --quiet --fixed-model-name ahsct --out models
 
 lock: | $(UV) ## re-resolve requirements.in into requirements.lock
-	@python=$$(scripts/find-python) && $(UV) pip compile --quiet --python "$$python" requirements.in -o requirements.lock
+	@python=$$(scripts/find-python) && $(UV) pip compile --quiet --python "$$python" requirements.in -o requirements.lock \
+	  && $(UV) pip compile --quiet --python "$$python" loadtest/requirements.in -o loadtest/requirements.lock
 
 clean:
 	rm -rf $(VENV) .cache build models var logs reports web/node_modules

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from actions.knowledge.base import shared_knowledge_base  # noqa: E402
 from devtools.chat import RestChat  # noqa: E402
 from devtools.servers import HOST, VENV_BIN, Server, action_server, free_port, quiet_env, rasa_server, write_endpoints  # noqa: E402
+from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
 
 QUESTIONS = [
     "hello", "is any stem cell therapy approved for MS?", "is it FDA approved?", "what is AHSCT?",
@@ -88,12 +89,9 @@ def measure_ahsct(workdir: Path) -> dict:
 
 
 def measure_starter(workdir: Path) -> dict:
-    starter = workdir / "starter"
-    starter.mkdir()  # `rasa init` wants the folder to exist
-    training_s = timed([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(starter)], workdir)
-    port = free_port()
-    rasa = Server("starter bot", [str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(port)],
-                  f"http://{HOST}:{port}/", workdir / "starter.log", cwd=starter)
+    starter, port = workdir / "starter", free_port()
+    training_s = init_starter_bot(starter)
+    rasa = starter_server(starter, port, workdir)
     ready_s = start_timed(rasa)
     try:
         samples = latencies_ms(f"http://{HOST}:{port}")

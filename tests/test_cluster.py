@@ -2,13 +2,8 @@
 started by the real script; a conversation survives the loss of a Rasa replica and of an action server."""
 from __future__ import annotations
 
-import os
 import queue
-import signal
-import subprocess
-import time
 import uuid
-from pathlib import Path
 
 import psutil
 import pytest
@@ -16,36 +11,16 @@ import requests
 import socketio
 
 from devtools.chat import RestChat
-from devtools.databases import drop_database, scratch_database_name
-from devtools.servers import HOST, free_port, quiet_env
+from devtools.cluster import running_cluster
+from devtools.servers import HOST
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "cluster-test-token"
-STARTUP_TIMEOUT_S = 400
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    ports = {name: str(free_port()) for name in (
-        "RASA_PORT", "ACTIONS_PORT", "RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT_1", "ACTIONS_PORT_2", "WEB_PORT")}
-    database = scratch_database_name("nginx")
-    env = quiet_env(**ports, TRACKER_DB_URL=f"postgresql://postgres@{HOST}:5432/{database}",
-                    REDIS_KEY_PREFIX=f"cluster{uuid.uuid4().hex[:8]}", RASA_API_TOKEN=TOKEN)
-    env.pop("CORS_ORIGINS", None)
-    log = tmp_path_factory.mktemp("cluster") / "run-cluster.log"
-    with log.open("wb") as out:
-        script = subprocess.Popen(["scripts/run-cluster.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while "AHSCT Guide is running." not in log.read_text(errors="replace"):
-            assert script.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(1)
+    with running_cluster(tmp_path_factory.mktemp("cluster") / "run-cluster.log", RASA_API_TOKEN=TOKEN) as ports:
         yield ports
-    finally:
-        os.killpg(script.pid, signal.SIGTERM)
-        script.wait(timeout=60)
-        drop_database(database)
 
 
 def server_on(port: str) -> psutil.Process:
