@@ -20,6 +20,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 # Locust and its gevent in their own environment, apart from Rasa's pins (loadtest/requirements.in).
 LOADTEST_ENV := .cache/loadtest/.installed
+comma := ,
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
 .PHONY: run run-cluster test install model ingest report lint validate eval bench loadtest screenshots lock clean
@@ -56,8 +57,8 @@ eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (r
 bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py
 
-loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60] (reports/)
-	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60)
+loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60 THINK=2,6] (reports/)
+	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60) --think $(or $(THINK),2$(comma)6)
 
 screenshots: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
 	@$(PYTHON) scripts/screenshots.py

@@ -10,6 +10,7 @@ Settings, read from the environment when a visitor starts:
   LOAD_ORIGIN         the web page origin the socket.io visitors come from (the bot checks it)
   LOAD_THINK_S        "min,max" seconds a visitor reads before the next message (default "2,6")
   LOAD_APOLOGY_TEXTS  a JSON list of reply texts that mean the bot failed to answer
+  LOAD_CONVERSATIONS  "ahsct" (default) or "starter": which conversations the visitors have
 """
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ import time
 import uuid
 from urllib.parse import urlparse
 
+import gevent
 import socketio
 from gevent.queue import Empty, Queue
 from locust import HttpUser, User, task
 
 # What visitors ask, in the order they ask it: typed questions and the widget's own buttons (/greet).
-CONVERSATIONS = (
+AHSCT_CONVERSATIONS = (
     ("/greet", "Is any stem cell therapy approved for MS?", "what is AHSCT?", "is it risky?", "thanks, bye"),
     ("hi", "what does autologous haematopoietic stem cell transplantation mean", "how is it done?",
      "do they use chemotherapy", "who is it for?", "bye"),
@@ -38,6 +40,15 @@ CONVERSATIONS = (
     ("hey", "what are mesenchymal stem cells", "what research projects are there",
      "what did the consensus meetings say", "thanks"),
     ("/greet", "is it FDA approved?", "how much does it cost", "should I stop my medication?", "ok thanks"),
+)
+# Rasa's starter bot (`rasa init`) is measured beside ours with conversations it was built for: ours would
+# leave it silent on most turns, and a silent turn is a 30 s wait, not a load.
+STARTER_CONVERSATIONS = (
+    ("hello", "I am feeling sad", "yes", "are you a bot?", "bye"),
+    ("hi", "great, thanks", "are you a human?", "goodbye"),
+    ("hey there", "not very good", "no", "bye"),
+    ("good morning", "I'm sad", "yes it did", "are you a bot?", "see you later"),
+    ("hello", "I am great", "am I talking to a bot?", "bye"),
 )
 REPLY_TIMEOUT_S = 30
 # The bot's messages for one turn arrive as separate socket.io events; the turn is over once none has come
@@ -51,6 +62,10 @@ _source_networks = itertools.count()
 def think_range() -> tuple:
     low, high = os.environ.get("LOAD_THINK_S", "2,6").split(",")
     return float(low), float(high)
+
+
+def conversations() -> tuple:
+    return STARTER_CONVERSATIONS if os.environ.get("LOAD_CONVERSATIONS") == "starter" else AHSCT_CONVERSATIONS
 
 
 def apology_texts() -> set:
@@ -72,7 +87,7 @@ class Visitor:
     """What both kinds of visitor share: the conversation and the pauses."""
 
     def on_start(self):
-        self.think_s, self.apologies = think_range(), apology_texts()
+        self.think_s, self.apologies, self.conversations = think_range(), apology_texts(), conversations()
 
     def wait_time(self) -> float:
         """Reading the reply before the next message; Locust stops a visitor only while it reads."""
@@ -83,7 +98,7 @@ class RestVisitor(Visitor, HttpUser):
     @task
     def conversation(self):
         sender = f"load-rest-{uuid.uuid4().hex}"
-        for message in random.choice(CONVERSATIONS):
+        for message in random.choice(self.conversations):
             self.send(sender, message)
             self.wait()
 
@@ -108,11 +123,13 @@ class SocketIOVisitor(Visitor, User):
         if client is None:
             return
         try:
-            for message in random.choice(CONVERSATIONS):
+            for message in random.choice(self.conversations):
                 self.send(client, session_id, message, replies)
                 self.wait()
         finally:
-            client.disconnect()
+            # A visitor stopped at the end of the run must not hold Locust up if the goodbye hangs.
+            with gevent.Timeout(QUIET_S * 5, False):
+                client.disconnect()
 
     def connect(self, session_id: str, replies: Queue):
         started = time.perf_counter()

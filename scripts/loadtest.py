@@ -2,8 +2,8 @@
 starter bot and AHSCT Guide as one replica (SQLite, as `make run` starts it), one replica on PostgreSQL and
 Redis, and the two-replica cluster of `make run-cluster`, one after the other in the same run.
 
-Writes reports/loadtest.md and reports/loadtest.json and prints the table. Run with `make loadtest`
-(USERS=50 SECONDS=60 by default).
+Writes reports/loadtest-think-<min>-<max>.md and .json and prints the table. Run with `make loadtest`
+(USERS=50 SECONDS=60 THINK=2,6 by default; THINK=0,0 sends each message as soon as the last is answered).
 """
 from __future__ import annotations
 
@@ -31,28 +31,35 @@ from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
 
 LOCUST = ROOT / ".cache" / "loadtest" / "bin" / "locust"
 LOCUSTFILE = ROOT / "loadtest" / "locustfile.py"
-REQUEST_NAMES = ("REST message", "socket.io message", "socket.io connect")
+MESSAGE_NAMES = ("REST message", "socket.io message")
+REQUEST_NAMES = (*MESSAGE_NAMES, "socket.io connect")
 # Visitors come to the page the widget sits on; the bot turns other origins away.
 PAGE_ORIGIN = "http://127.0.0.1:8080"
+# At the end of the run, visitors waiting for a reply get this long to have it, so no answer is cut off.
+STOP_TIMEOUT_S = 40
 
 
 class Target(NamedTuple):
     url: str
     processes: List[psutil.Process]  # the servers whose CPU time is counted
+    conversations: str = "ahsct"  # the locustfile's set of conversations this bot was built for
 
 
 def run_locust(
-    url: str, out_prefix: Path, users: int, seconds: int, origin: str = PAGE_ORIGIN, think_s: str = "2,6"
+    url: str, out_prefix: Path, users: int, seconds: int, origin: str = PAGE_ORIGIN, think_s: str = "2,6",
+    conversations: str = "ahsct",
 ) -> dict:
     """Run the scenario against url; the figures per request name, and the errors seen."""
-    env = dict(os.environ, LOAD_ORIGIN=origin, LOAD_THINK_S=think_s,
+    env = dict(os.environ, LOAD_ORIGIN=origin, LOAD_THINK_S=think_s, LOAD_CONVERSATIONS=conversations,
                LOAD_APOLOGY_TEXTS=json.dumps(apology_texts()))
     command = [str(LOCUST), "-f", str(LOCUSTFILE), "--headless", "--host", url, "--users", str(users),
-               "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s", "--stop-timeout", "40",
-               "--csv", str(out_prefix), "--only-summary", "--loglevel", "WARNING"]
-    # Locust exits with 1 when any request failed; the figures say which.
-    subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
-                   stderr=open(f"{out_prefix}.log", "wb"))
+               "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s",
+               "--stop-timeout", str(STOP_TIMEOUT_S), "--csv", str(out_prefix), "--only-summary", "--loglevel", "WARNING"]
+    # Locust exits with 1 when any request failed; the figures say which. One that does not stop in time has
+    # figures over the wrong length of time, so it is stopped and nothing is reported.
+    with open(f"{out_prefix}.log", "wb") as log:
+        subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=log,
+                       timeout=seconds + STOP_TIMEOUT_S + 60)
     return read_figures(out_prefix)
 
 
@@ -86,9 +93,9 @@ def cpu_seconds(processes: List[psutil.Process]) -> float:
     return total
 
 
-def measure(target: Target, out_prefix: Path, users: int, seconds: int) -> dict:
+def measure(target: Target, out_prefix: Path, users: int, seconds: int, think_s: str) -> dict:
     cpu_before = cpu_seconds(target.processes)
-    figures = run_locust(target.url, out_prefix, users, seconds)
+    figures = run_locust(target.url, out_prefix, users, seconds, think_s=think_s, conversations=target.conversations)
     figures["server_cpu_s"] = cpu_seconds(target.processes) - cpu_before
     return figures
 
@@ -99,7 +106,7 @@ def starter_bot(workdir: Path) -> Iterator[Target]:
     init_starter_bot(folder)
     server = starter_server(folder, port, workdir).start()
     try:
-        yield Target(f"http://{HOST}:{port}", [psutil.Process(server.process.pid)])
+        yield Target(f"http://{HOST}:{port}", [psutil.Process(server.process.pid)], conversations="starter")
     finally:
         server.stop()
 
@@ -135,7 +142,7 @@ TARGETS = {
 }
 
 
-def table(results: dict, users: int, seconds: int) -> str:
+def table(results: dict, users: int, seconds: int, think_s: str) -> str:
     lines = ["| target | channel | requests | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|---|---|"]
     for target, figures in results.items():
         for name in REQUEST_NAMES:
@@ -145,11 +152,12 @@ def table(results: dict, users: int, seconds: int) -> str:
                              f"{row['p95_ms']:.0f} | {row['p99_ms']:.0f} | {row['errors']} |")
     lines += ["", "| target | all requests/s | errors | server CPU per message |", "|---|---|---|---|"]
     for target, figures in results.items():
-        total, messages = figures["Aggregated"], sum(figures[n]["requests"] for n in REQUEST_NAMES[:2] if n in figures)
+        total, messages = figures["Aggregated"], sum(figures[n]["requests"] for n in MESSAGE_NAMES if n in figures)
         lines.append(f"| {target} | {total['rps']:.1f} | {total['errors']} | "
                      f"{1000 * figures['server_cpu_s'] / max(1, messages):.0f} ms |")
-    lines += ["", f"{users} simulated visitors for {seconds} s per target (half REST, half socket.io), "
-              f"{psutil.cpu_count()} cores shared by the servers and Locust."]
+    lines += ["", f"{users} simulated visitors for {seconds} s per target (half REST, half socket.io), reading "
+              f"{think_s.replace(',', '–')} s between messages; {psutil.cpu_count()} cores shared by the servers "
+              "and Locust."]
     for target, figures in results.items():
         lines += [f"- errors seen, {target}: {kind}" for kind in figures["error_kinds"]]
     return "\n".join(lines)
@@ -159,6 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", default="2,6", help="min,max seconds a visitor reads a reply (0,0: no pause)")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -166,12 +175,13 @@ def main() -> None:
         for index, (name, start) in enumerate(TARGETS.items()):
             print(f"==> Load test: {name}", flush=True)
             with start(workdir) as target:
-                results[name] = measure(target, workdir / f"locust-{index}", args.users, args.seconds)
-    markdown = table(results, args.users, args.seconds)
+                results[name] = measure(target, workdir / f"locust-{index}", args.users, args.seconds, args.think)
+    markdown = table(results, args.users, args.seconds, args.think)
     reports = ROOT / "reports"
     reports.mkdir(exist_ok=True)
-    (reports / "loadtest.md").write_text(markdown + "\n")
-    (reports / "loadtest.json").write_text(json.dumps(results, indent=1))
+    name = f"loadtest-think-{args.think.replace(',', '-')}"
+    (reports / f"{name}.md").write_text(markdown + "\n")
+    (reports / f"{name}.json").write_text(json.dumps(results, indent=1))
     print(markdown)
 
 
