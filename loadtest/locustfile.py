@@ -135,9 +135,7 @@ class SocketIOVisitor(Visitor, User):
         started = time.perf_counter()
         try:
             confirmed = Queue()
-            # websocket-client sends its own Origin header unless given one ("origin"), as a browser would.
-            client = socketio.Client(reconnection=False, websocket_extra_options={
-                "socket": self.open_socket(), "origin": os.environ.get("LOAD_ORIGIN", self.host)})
+            client = socketio.Client(reconnection=False, websocket_extra_options=self.websocket_options())
             client.on("session_confirm", confirmed.put)
             client.on("bot_uttered", lambda data: replies.put((time.perf_counter(), data)))
             client.connect(self.host, transports=["websocket"], wait_timeout=REPLY_TIMEOUT_S)
@@ -150,11 +148,14 @@ class SocketIOVisitor(Visitor, User):
         self.record("socket.io connect", started, time.perf_counter())
         return client
 
-    def open_socket(self) -> socket.socket:
+    def websocket_options(self) -> dict:
+        # websocket-client sends its own Origin header unless given one, and a browser sends the page's.
+        options = {"origin": os.environ.get("LOAD_ORIGIN", self.host)}
         address = urlparse(self.host)
-        network = next(_source_networks) % 250 + 1
-        return socket.create_connection((address.hostname, address.port), timeout=REPLY_TIMEOUT_S,
-                                        source_address=(f"127.0.{network}.1", 0))
+        if address.hostname.startswith("127."):  # only here can a visitor come from an address of its own
+            source = (f"127.0.{next(_source_networks) % 250 + 1}.1", 0)
+            options["socket"] = socket.create_connection((address.hostname, address.port), REPLY_TIMEOUT_S, source)
+        return options
 
     def send(self, client, session_id: str, message: str, replies: Queue) -> None:
         while not replies.empty():  # anything late from the turn before is not this turn's reply
