@@ -16,7 +16,7 @@ API_TOKEN = "test-token"
 class Stack:
     def __init__(
         self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
-        redis_url: Optional[str] = None,
+        redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN,
     ):
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
@@ -25,8 +25,9 @@ class Stack:
         self.database_url = postgres_url(postgres_db) if postgres_db else f"sqlite:///{self.database}"
         self.actions = action_server(self.actions_port, workdir, env=actions_env)
         self.page_url = f"http://{HOST}:{self.page_port}"
-        # The HTTP API is on, with a token, so tests can read a conversation's tracker.
-        self.rasa = rasa_server(self.rasa_port, self.endpoints, workdir, api_token=API_TOKEN, cors_origins=self.page_url)
+        # The HTTP API is on, with a token, so tests can read a conversation's tracker (api_token=None: off,
+        # as `make run` starts it).
+        self.rasa = rasa_server(self.rasa_port, self.endpoints, workdir, api_token=api_token, cors_origins=self.page_url)
         self.url = f"http://{HOST}:{self.rasa_port}"
         self.page = page_server(self.page_port, self.url, workdir)
         self.chat = RestChat(self.url)
@@ -59,9 +60,10 @@ class Stack:
 
 @contextlib.contextmanager
 def running_stack(
-    workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None, redis_url: Optional[str] = None
+    workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
+    redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN,
 ) -> Iterator[Stack]:
-    stack = Stack(workdir, actions_env, postgres_db, redis_url).start()
+    stack = Stack(workdir, actions_env, postgres_db, redis_url, api_token).start()
     try:
         yield stack
     finally:

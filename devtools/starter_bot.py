@@ -1,9 +1,9 @@
 """Rasa's stock starter bot (`rasa init`), the yardstick the bench and the load test measure us beside."""
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
-import subprocess
 
 from devtools.servers import HOST, VENV_BIN, Server, quiet_env
 

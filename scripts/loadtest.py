@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from devtools.cluster import running_cluster  # noqa: E402
 from devtools.databases import drop_database, scratch_database_name  # noqa: E402
-from devtools.servers import HOST, action_server, free_port, rasa_server, write_endpoints  # noqa: E402
+from devtools.servers import HOST, free_port  # noqa: E402
+from devtools.stack import running_stack  # noqa: E402
 from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
 
 LOCUST = ROOT / ".cache" / "loadtest" / "bin" / "locust"
@@ -43,6 +44,7 @@ class Target(NamedTuple):
     url: str
     processes: List[psutil.Process]  # the servers whose CPU time is counted
     conversations: str = "ahsct"  # the locustfile's set of conversations this bot was built for
+    origin: str = PAGE_ORIGIN  # the page the visitors come from, which the bot lets in
 
 
 def run_locust(
@@ -95,7 +97,7 @@ def cpu_seconds(processes: List[psutil.Process]) -> float:
 
 def measure(target: Target, out_prefix: Path, users: int, seconds: int, think_s: str) -> dict:
     cpu_before = cpu_seconds(target.processes)
-    figures = run_locust(target.url, out_prefix, users, seconds, think_s=think_s, conversations=target.conversations)
+    figures = run_locust(target.url, out_prefix, users, seconds, target.origin, think_s, target.conversations)
     figures["server_cpu_s"] = cpu_seconds(target.processes) - cpu_before
     return figures
 
@@ -113,17 +115,16 @@ def starter_bot(workdir: Path) -> Iterator[Target]:
 
 @contextlib.contextmanager
 def one_replica(workdir: Path, on_postgres: bool) -> Iterator[Target]:
+    """An action server and a Rasa server with its API off, as `make run` starts them (and the demo page)."""
     database = scratch_database_name("load") if on_postgres else None
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(workdir / f"endpoints-{rasa_port}.yml", actions_port, workdir / f"{rasa_port}.db",
-                                postgres_db=database, redis_url="redis://127.0.0.1:6379/0" if on_postgres else None)
-    actions = action_server(actions_port, workdir).start()
-    rasa = rasa_server(rasa_port, endpoints, workdir, cors_origins=PAGE_ORIGIN).start()
+    redis_url = "redis://127.0.0.1:6379/0" if on_postgres else None
+    folder = workdir / (database or "sqlite")
+    folder.mkdir()
     try:
-        yield Target(f"http://{HOST}:{rasa_port}", [psutil.Process(s.process.pid) for s in (actions, rasa)])
+        with running_stack(folder, postgres_db=database, redis_url=redis_url, api_token=None) as stack:
+            servers = [psutil.Process(server.process.pid) for server in (stack.actions, stack.rasa)]
+            yield Target(stack.url, servers, origin=stack.page_url)
     finally:
-        rasa.stop()
-        actions.stop()
         if database:
             drop_database(database)
 
