@@ -10,14 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import Passage
+from actions.knowledge.topics import advice_topics, policy_of
 
 TOPIC_INTENT_PREFIX = "ask_"
 # Claims a visitor pushes are corrected with the facts of another topic.
 TOPIC_OF_CLAIM = {"claim_cure": "approval", "claim_approved": "approval"}
-# How things stand changes: answers on these topics say "as of <the document's date>".
-TIME_SENSITIVE_TOPICS = ("approval", "trials", "projects", "figures")
-# General facts that may sit beside "I can't advise you".
-ADVICE_TOPICS = ("who_benefits", "risks", "approval")
+# Who may be able to have AHSCT: the general criteria that follow "I can't tell you what is right for you".
+ELIGIBILITY_TOPIC = "who_benefits"
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
 AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
 
@@ -54,7 +53,7 @@ class ActionAnswerOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         new = on_new_topics(tracker, domain)
         if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic)
+            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
@@ -69,9 +68,14 @@ class ActionAnswerFromCorpus(Action):
         topic = topic_of_intent(latest_intent(tracker))
         new = on_new_topics(tracker, domain)
         if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic)
-        passages = shared_knowledge_base().answer(topic, question_text(tracker)) if topic else []
-        return send_passages(dispatcher, tracker, passages, topic)
+            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
+        knowledge, question = shared_knowledge_base(), question_text(tracker)
+        passages = knowledge.answer(topic, question) if topic else []
+        # A pushed claim ("approved in Mexico, confirm") is corrected, not echoed back with its place.
+        if topic and policy_of(topic).by_country and latest_intent(tracker).startswith(TOPIC_INTENT_PREFIX):
+            for place in knowledge.places_not_covered(question, topic):
+                dispatcher.utter_message(response="utter_place_not_covered", place=place)
+        return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
 class ActionAnswerFollowup(Action):
@@ -85,7 +89,7 @@ class ActionAnswerFollowup(Action):
         passages = shared_knowledge_base().follow_up(topic, question_text(tracker))
         if passages and topic not in passages[0].topics:
             topic = passages[0].main_topic
-        return send_passages(dispatcher, tracker, passages, topic)
+        return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
 class ActionTellMore(Action):
@@ -99,11 +103,11 @@ class ActionTellMore(Action):
         if not topic:
             dispatcher.utter_message(response="utter_what_topic")
             return []
-        passages = shared_knowledge_base().more(topic, tracker.get_slot("shown_passages") or [])
+        passages = shared_knowledge_base().more(topic, tracker.get_slot("shown_passages") or [], topic_question(tracker))
         if not passages:
             dispatcher.utter_message(response="utter_no_more")
             return []
-        return send_passages(dispatcher, tracker, passages, topic)
+        return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
 class ActionSearchCorpus(Action):
@@ -115,7 +119,7 @@ class ActionSearchCorpus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         new = on_new_topics(tracker, domain)
         if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic)
+            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
         if len(buttons) == 2:
@@ -123,7 +127,7 @@ class ActionSearchCorpus(Action):
             return []
         passages = shared_knowledge_base().open_search(question_text(tracker))
         topic = passages[0].main_topic if passages else None
-        return send_passages(dispatcher, tracker, passages, topic)
+        return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
 class ActionAnswerPersonalAdvice(Action):
@@ -135,16 +139,17 @@ class ActionAnswerPersonalAdvice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         dispatcher.utter_message(response="utter_cannot_advise")
-        passages = knowledge.open_search(question, topics=ADVICE_TOPICS)
-        if not passages and knowledge.index.names_treatment(question):
-            passages = knowledge.answer("who_benefits", "")
+        found = knowledge.open_search(question, topics=advice_topics())
+        topic = found[0].main_topic if found else (ELIGIBILITY_TOPIC if knowledge.index.names_treatment(question) else None)
+        passages = knowledge.answer(topic, question) if topic else []
         utter_cited(dispatcher, passages)
         dispatcher.utter_message(response="utter_ask_your_team")
-        return [SlotSet("shown_passages", [p.id for p in passages])] if passages else []
+        return [SlotSet("topic", topic), SlotSet("shown_passages", [p.id for p in passages])] if passages else []
 
 
 def send_passages(
-    dispatcher: CollectingDispatcher, tracker: Tracker, passages: Sequence[Passage], topic: Optional[str]
+    dispatcher: CollectingDispatcher, tracker: Tracker, passages: Sequence[Passage], topic: Optional[str],
+    domain: Dict[Text, Any],
 ) -> List[EventType]:
     """Each passage as one message ending with its source; or, with none, the honest 'not in my sources'."""
     if not passages:
@@ -152,15 +157,26 @@ def send_passages(
         return []
     if (tracker.get_slot("language") or "en") != "en":
         dispatcher.utter_message(response="utter_english_only")
-    utter_cited(dispatcher, passages)
     shown = list(tracker.get_slot("shown_passages") or []) if topic == tracker.get_slot("topic") else []
-    return [SlotSet("topic", topic), SlotSet("shown_passages", shown + [p.id for p in passages])]
+    shown += [p.id for p in passages]
+    more = more_buttons(domain) if topic and shared_knowledge_base().has_more(topic, shown) else []
+    utter_cited(dispatcher, passages, more)
+    return [SlotSet("topic", topic), SlotSet("shown_passages", shown)]
 
 
-def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage]) -> None:
-    for passage in passages:
-        response = "utter_cited_answer_as_of" if passage.main_topic in TIME_SENSITIVE_TOPICS else "utter_cited_answer"
-        dispatcher.utter_message(response=response, answer=passage.text, source=passage.source, date=passage.document.date)
+def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage], last_buttons: Sequence[dict] = ()) -> None:
+    """Each passage as one message ending with its sources; the last one may offer "Tell me more"."""
+    for position, passage in enumerate(passages, 1):
+        dispatcher.utter_message(
+            response=cited_response(passage), answer=passage.text, source=passage.source,
+            date=passage.document.date, buttons=list(last_buttons) if position == len(passages) else [],
+        )
+
+
+def cited_response(passage: Passage) -> str:
+    if passage.is_summary:
+        return "utter_cited_summary"  # each fact carries its own date in the text
+    return "utter_cited_answer_as_of" if policy_of(passage.main_topic).time_sensitive else "utter_cited_answer"
 
 
 def opens_the_session(tracker: Tracker) -> bool:
@@ -200,6 +216,18 @@ def question_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def topic_question(tracker: Tracker) -> str:
+    """The visitor's latest words that were a question, not "tell me more": what the extra passages should answer."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = event.get("text") or ""
+        if intent != "ask_more" and not text.startswith("/"):
+            return text
+    return ""
+
+
 def ambiguous_topic_intents(ranking: List[Dict[Text, Any]]) -> List[str]:
     """The two topic intents NLU hesitated between, or [] when it did not."""
     topical = [r for r in ranking if topic_of_intent(r.get("name", ""))]
@@ -212,5 +240,14 @@ def ambiguous_topic_intents(ranking: List[Dict[Text, Any]]) -> List[str]:
 
 def topic_menu(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
     """The topic buttons as editors wrote them in the domain (utter_topic_menu)."""
-    return domain.get("responses", {}).get("utter_topic_menu", [{}])[0].get("buttons", [])
+    return buttons_of(domain, "utter_topic_menu")
+
+
+def more_buttons(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The "Tell me more" button as editors wrote it in the domain (utter_more_options)."""
+    return buttons_of(domain, "utter_more_options")
+
+
+def buttons_of(domain: Dict[Text, Any], response: str) -> List[Dict[Text, Any]]:
+    return (domain or {}).get("responses", {}).get(response, [{}])[0].get("buttons", [])
 

@@ -86,18 +86,43 @@ def test_how_it_is_done_is_not_dated(knowledge_base):
     assert messages and {m["response"] for m in messages} == {"utter_cited_answer"}
 
 
-def test_approval_question_is_answered_from_both_sources_with_citations(knowledge_base):
+MORE = [{"title": "Tell me more", "payload": "/ask_more"}]
+
+
+def test_approval_question_is_answered_by_the_summary_with_every_source_and_a_tell_me_more(knowledge_base):
+    messages, events = run(ActionAnswerFromCorpus(), tracker_for("is any stem cell therapy approved?", "ask_approval"))
+    summary = knowledge_base.answer("approval", "is any stem cell therapy approved?")[0]
+    assert summary.is_summary and summary.heading == "Is any stem cell therapy approved for MS?"
+    assert messages == [{
+        "text": None, "image": None, "template": "utter_cited_summary",
+        "response": "utter_cited_summary", "attachment": None, "buttons": MORE, "elements": [], "custom": {},
+        "answer": summary.text, "source": summary.source, "date": "",
+    }]
+    assert summary.source.count("\nSource: ") == len(summary.cited_documents) - 1
+    assert events == [SlotSet("topic", "approval"), SlotSet("shown_passages", [summary.id])]
+
+
+def test_a_named_body_gets_its_passage_after_the_summary_and_only_the_last_offers_more(knowledge_base):
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("is it FDA approved?", "ask_approval"))
-    # How things stand changes: the approval answer says "as of" each document's date.
-    assert [m["response"] for m in messages] == ["utter_cited_answer_as_of", "utter_cited_answer_as_of"]
-    assert [m["date"] for m in messages] == ["about 2016", "2017"]
-    for message in messages:
-        assert message["answer"].startswith("No. Right now there are no approved stem cell therapies for MS.")
-    assert [m["source"] for m in messages] == [
-        'MS International Federation (MSIF), "Stem cell transplantation (AHSCT) for MS" (about 2016)',
-        'National MS Society (USA), "Research in Stem Cells" (2017)',
-    ]
-    assert events == [SlotSet("topic", "approval"), SlotSet("shown_passages", ["msif-ahsct#1", "nmss-research-in-stem-cells#1"])]
+    expected = knowledge_base.answer("approval", "is it FDA approved?")
+    assert [m["answer"] for m in messages] == [p.text for p in expected] and len(expected) == 2
+    assert [m["response"] for m in messages] == ["utter_cited_summary", "utter_cited_answer_as_of"]
+    assert [m["buttons"] for m in messages] == [[], MORE]
+    assert "FDA" in messages[1]["source"]
+    assert events == [SlotSet("topic", "approval"), SlotSet("shown_passages", [p.id for p in expected])]
+
+
+def test_a_place_the_sources_do_not_cover_is_named_before_the_answer():
+    messages, events = run(ActionAnswerFromCorpus(), tracker_for("is hsct available in Germany?", "ask_availability"))
+    assert [m["response"] for m in messages] == ["utter_place_not_covered", "utter_cited_summary"]
+    assert messages[0]["place"] == "Germany"
+    assert events[0] == SlotSet("topic", "availability")
+
+
+def test_a_place_the_sources_cover_gets_no_such_notice():
+    messages, _ = run(ActionAnswerFromCorpus(), tracker_for("is hsct available in Scotland?", "ask_availability"))
+    assert "utter_place_not_covered" not in [m["response"] for m in messages]
+    assert any("Scotland" in m["answer"] for m in messages)
 
 
 def test_answer_text_is_the_corpus_passage_word_for_word(knowledge_base):
@@ -107,11 +132,12 @@ def test_answer_text_is_the_corpus_passage_word_for_word(knowledge_base):
     assert events == [SlotSet("topic", "how_ahsct_works"), SlotSet("shown_passages", [p.id for p in expected])]
 
 
-def test_button_payload_answers_the_topic():
+def test_button_payload_answers_the_topic(knowledge_base):
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("/ask_what_is_ahsct", "ask_what_is_ahsct"))
-    assert len(messages) == 1
-    assert "Autologous Haematopoietic Stem Cell Transplantation" in messages[0]["answer"]
-    assert events == [SlotSet("topic", "what_is_ahsct"), SlotSet("shown_passages", ["msif-ahsct#2"])]
+    expected = knowledge_base.answer("what_is_ahsct", "")
+    assert expected and [m["answer"] for m in messages] == [p.text for p in expected]
+    assert any("Autologous" in p.text or "own stem cells" in p.text for p in expected)
+    assert events == [SlotSet("topic", "what_is_ahsct"), SlotSet("shown_passages", [p.id for p in expected])]
 
 
 @pytest.mark.parametrize("intent", ["greet", "nlu_fallback", "ask_horoscope", ""])
@@ -124,12 +150,12 @@ def test_intent_without_a_corpus_topic_says_so_and_sets_nothing(intent):
 def test_a_question_in_another_language_is_told_the_answer_is_in_english():
     tracker = tracker_for("la terapia è approvata?", "ask_approval", slots={"language": "it"})
     messages, _ = run(ActionAnswerFromCorpus(), tracker)
-    assert [m["response"] for m in messages] == ["utter_english_only", "utter_cited_answer_as_of", "utter_cited_answer_as_of"]
+    assert [m["response"] for m in messages] == ["utter_english_only", "utter_cited_summary"]
 
 
 def test_a_pushed_claim_is_answered_with_the_approval_facts():
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("it's approved in Mexico, confirm", "claim_approved"))
-    assert all(m["answer"].startswith("No. Right now there are no approved") for m in messages)
+    assert [m["answer"][:37] for m in messages] == ["No stem cell product is licensed for "]
     assert events[0] == SlotSet("topic", "approval")
 
 
@@ -145,7 +171,8 @@ def test_follow_up_outside_the_topic_moves_to_the_passage_found():
     tracker = tracker_for("which one was in Italy?", "ask_followup", slots={"topic": "approval"})
     messages, events = run(ActionAnswerFollowup(), tracker)
     assert messages and events[0]["name"] == "topic"
-    assert events[0]["value"] in ("projects", "consensus_history", "further_reading")
+    assert "Italy" in messages[0]["answer"]
+    assert events[0]["value"] != "approval", "the conversation moves to what the visitor asked about"
 
 
 def test_tell_more_gives_the_passages_not_yet_shown_then_says_that_is_all(knowledge_base):
@@ -188,8 +215,10 @@ def test_personal_advice_gets_no_verdict_but_general_facts_and_the_team():
     messages, events = run(ActionAnswerPersonalAdvice(), tracker_for("should I do AHSCT?", "ask_personal_advice"))
     assert [m["response"] for m in messages][0] == "utter_cannot_advise"
     assert [m["response"] for m in messages][-1] == "utter_ask_your_team"
-    assert any("does not seem to work in all types of MS" in m.get("answer", "") for m in messages)
-    assert events and events[0]["name"] == "shown_passages"
+    facts = [m for m in messages if m.get("answer")]
+    assert [m["response"] for m in facts] == ["utter_cited_summary"]
+    assert "ECTRIMS and EBMT (2025)" in facts[0]["answer"] and "not a verdict" in facts[0]["answer"]
+    assert events == [SlotSet("topic", "who_benefits"), SlotSet("shown_passages", ["00-summaries#6"])]
 
 
 def test_advice_on_medication_the_sources_do_not_cover_gets_no_facts():
@@ -198,7 +227,8 @@ def test_advice_on_medication_the_sources_do_not_cover_gets_no_facts():
 
 
 def test_every_response_the_actions_use_is_in_the_domain():
-    for response in ("utter_welcome", "utter_cited_answer", "utter_cited_answer_as_of", "utter_not_in_sources", "utter_english_only",
+    for response in ("utter_welcome", "utter_cited_answer", "utter_cited_answer_as_of", "utter_cited_summary",
+                     "utter_more_options", "utter_place_not_covered", "utter_not_in_sources", "utter_english_only",
                      "utter_no_more", "utter_what_topic", "utter_did_you_mean", "utter_cannot_advise",
                      "utter_ask_your_team", "utter_topic_menu"):
         assert response in DOMAIN["responses"]

@@ -5,15 +5,10 @@ import re
 
 import pytest
 
-SOURCE_LINE = re.compile(
-    r'^Source: (MS International Federation \(MSIF\), "Stem cell transplantation \(AHSCT\) for MS" \(about 2016\)'
-    r'|National MS Society \(USA\), "Research in Stem Cells" \(2017\))$',
-    re.MULTILINE,
-)
-APPROVAL_CLAIM = re.compile(
-    r"\b(is|are|has been|have been|now) (fully |officially )?(approved|licensed|licenced)\b|\bFDA[- ]approved\b",
-    re.IGNORECASE,
-)
+from scripts.evaluate import approval_claims
+
+# Every citation line: the organisation, the title in quotes and the date in brackets (then the address, if known).
+SOURCE_LINE = re.compile(r'^Source: [^\n"]+, "[^\n"]+" \([^\n()]+\)(, (https?://\S+))?$', re.MULTILINE)
 WELCOME = "I'm AHSCT Guide, a chatbot"
 
 
@@ -34,7 +29,8 @@ def test_a_conversation_opens_with_one_welcome_saying_what_the_bot_is(chat, send
     assert WELCOME in welcome["text"] and "can't give medical advice" in welcome["text"]
     assert "neurologist or MS team" in welcome["text"]
     assert [b["payload"] for b in welcome["buttons"]] == [
-        "/ask_approval", "/ask_what_is_ahsct", "/ask_how_ahsct_works", "/ask_risks", "/ask_who_benefits", "/ask_trials",
+        "/ask_approval", "/ask_availability", "/ask_what_is_ahsct", "/ask_how_ahsct_works", "/ask_risks",
+        "/ask_who_benefits", "/ask_trials",
     ]
     later = chat.send(sender, "hi again")
     assert all(WELCOME not in r.get("text", "") for r in later), "the welcome comes once per conversation"
@@ -55,36 +51,40 @@ def test_a_conversation_opens_with_one_welcome_saying_what_the_bot_is(chat, send
         "my neighbour says stem cell therapy is an approved ms treatment now. true?",
     ],
 )
-def test_approval_is_answered_first_and_plainly_no(chat, sender, question):
+def test_approval_is_answered_first_as_it_stands_now(chat, sender, question):
     replies = answer_after_welcome(chat, sender, question)
     first = replies[0]["text"]
-    assert first.startswith("No. Right now there are no approved stem cell therapies for MS.")
+    assert first.startswith("No stem cell product is licensed for MS (FDA, 3 June 2021)")
+    for fact in [r"AHSCT is a procedure", r"NHS England", r"2013", r"Scotland", r"Wales", r"Netherlands",
+                 r"no approved stem cell therapies for MS", r"about 2016"]:
+        assert re.search(fact, first), f"{question!r}: missing {fact!r} in\n{first}"
+    assert first.index("licensed") < first.index("AHSCT is a procedure") < first.index("no approved stem cell therapies")
+    assert SOURCE_LINE.search(first) and "https://www.fda.gov/" in first
     answer = texts(replies)
-    assert "experimental" in answer and "clinical trials" in answer
-    assert SOURCE_LINE.search(answer)
-    assert not APPROVAL_CLAIM.search(answer), answer
+    assert approval_claims(answer) == [], answer
+    assert not re.search(r"\bAHSCT is approved\b|\bNHS approved\b", answer, re.I)
 
 
 TOPIC_QUESTIONS = {
     "what_is": (
         ["what is AHSCT?", "wat is hsct exactly", "Can you explain this stem cell transplant thing people talk about?"],
-        [r"Autologous Haematopoietic Stem Cell Transplantation", r'"reboot" the immune system', r"brain and the spinal cord"],
+        [r"(Autologous|autologous|own stem cells)", r"immune system"],
     ),
     "how": (
         ["how is AHSCT done?", "what actually happens step by step in a stem cell transplant", "do they use chemo"],
-        [r"own bone marrow or blood and stored", r"usually with chemotherapy", r"stored stem cells are put back"],
+        [r"(chemotherapy|chemo)", r"stem cells"],
     ),
     "risks": (
         ["is it dangerous?", "what are the side effects of hsct", "I'm really scared, how risky is this treatment"],
-        [r"does not list the risks", r"do not give any figures", r"neurologist or MS team"],
+        [r"Infections", r"hair loss", r"early menopause", r"MS Society UK"],
     ),
     "who": (
-        ["who is it for?", "does ahsct work for every type of ms", "would it help someone with progressive MS"],
-        [r"does not seem to work in all types of MS", r"who might benefit most", r"neurologist or MS team"],
+        ["who is it for?", "who is an ideal HSCT candidate?", "what are the criteria for getting hsct"],
+        [r"ECTRIMS and EBMT \(2025\)", r"under 45", r"not a verdict", r"neurologist"],
     ),
     "trials": (
         ["where are the trials?", "are there any ahsct clinical trials going on", "whats the status of the stem cell trails"],
-        [r"clinical trials in Canada, the United States, Europe and other places", r"do not name trial sites"],
+        [r"BEAT-MS", r"StarMS", r"RAM-MS", r"NET-MS", r"MIST", r"may have changed"],
     ),
 }
 
@@ -98,20 +98,19 @@ def test_core_topic_gets_its_facts_and_a_source(chat, sender, topic, question):
     for fact in TOPIC_QUESTIONS[topic][1]:
         assert re.search(fact, answer), f"{question!r}: missing {fact!r} in\n{answer}"
     assert SOURCE_LINE.search(answer)
-    assert not APPROVAL_CLAIM.search(answer)
+    assert approval_claims(answer) == []
 
 
 def test_every_factual_message_ends_with_its_source(chat, sender):
     replies = answer_after_welcome(chat, sender, "what are the risks?")
-    factual = [r["text"] for r in replies if "My sources do not" not in r["text"]]
-    assert factual
-    for text in factual:
+    assert replies
+    for text in (r["text"] for r in replies):
         assert SOURCE_LINE.search(text.splitlines()[-1]), text
 
 
 def test_topic_button_payload_answers(chat, sender):
     answer = texts(answer_after_welcome(chat, sender, "/ask_how_ahsct_works"))
-    assert "own bone marrow or blood" in answer and SOURCE_LINE.search(answer)
+    assert "stem cells" in answer and SOURCE_LINE.search(answer)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pytest
 
+import yaml
+
 from actions.knowledge.corpus import CorpusError, load_corpus, load_document
+from actions.knowledge.topics import topic_policies
+from scripts.evaluate import approval_claims
+from scripts.readability import grades as readability_grades
 
 
 # The source documents sit beside the project (../shared/sources), as in CI; AHSCT_SOURCES_DIR overrides.
 SOURCES_DIR = Path(os.environ.get("AHSCT_SOURCES_DIR", Path(__file__).resolve().parents[2] / "shared" / "sources"))
 FACTS_FILE = SOURCES_DIR / "FACTS.md"
 MSIF, NMSS = "msif-ahsct", "nmss-research-in-stem-cells"
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
+# The documents written from the current pack (../shared/sources/current/), each naming its source file.
+CURRENT_DOCUMENTS = sorted(p for p in CORPUS_DIR.glob("[0-9][0-9]*.md") if not p.name.startswith("00-"))
 
 # Fact id (from FACTS.md) -> the document it comes from and patterns that must all be in one passage.
 FACT_PASSAGES = {
@@ -111,19 +119,80 @@ def test_fact_is_in_one_passage_of_its_source(passages, fact_id):
 
 def test_every_passage_names_its_source(passages):
     for passage in passages:
-        document = passage.document
-        assert document.organisation and document.title and document.date and document.reviewed, passage.id
-        assert passage.source.startswith(f'{document.organisation}, "{document.title}"'), passage.id
+        assert passage.document.title and passage.document.reviewed, passage.id
+        for document in passage.cited_documents:
+            assert document.organisation and document.title and document.date and document.reviewed, passage.id
+            assert f'{document.organisation}, "{document.title}"' in passage.source, passage.id
         assert passage.topics, passage.id
 
 
-def test_both_sources_are_in_the_corpus(passages):
-    assert {Path(p.document.path).stem for p in passages} == {MSIF, NMSS}
+def test_both_seed_documents_and_every_current_source_are_in_the_corpus(passages):
+    names = {p.document.name for p in passages}
+    assert {MSIF, NMSS} <= names
+    written_from = {Path(p.document.source_file).name for p in passages if p.document.source_file}
+    pack = {path.name for path in (SOURCES_DIR / "current").glob("[0-9][0-9]-*.txt")}
+    assert pack and pack <= written_from, sorted(pack - written_from)
 
 
 def test_no_passage_claims_approval_or_a_cure(passages):
-    claim = re.compile(r"\b(is|are|been|now) (fully )?approved\b|\bcures? MS\b|\bproven\b", re.IGNORECASE)
-    assert [p.id for p in passages if claim.search(p.text)] == []
+    assert [(p.id, sentence) for p in passages for sentence in approval_claims(p.text)] == []
+
+
+@pytest.mark.parametrize(
+    "sentence, is_claim",
+    [
+        ("AHSCT is approved for MS.", True),
+        ("Stem cell therapy is now licensed in the UK.", True),
+        ("HSCT has been approved by the NHS.", True),
+        ("AHSCT cures MS.", True),
+        ("These therapies have not been approved to treat any neurological disorder.", False),
+        ("The medicines and procedures used in aHSCT are already approved by the FDA.", False),
+        ("No stem cell product is licensed for MS.", False),
+    ],
+)
+def test_the_approval_claim_check_tells_claims_from_facts(sentence, is_claim):
+    assert bool(approval_claims(sentence)) == is_claim
+
+
+def test_each_passage_cites_every_source_it_uses_with_date_and_address(passages):
+    for passage in passages:
+        assert passage.cited_documents, passage.id
+        for document in passage.cited_documents:
+            assert document.organisation and document.title and document.date, (passage.id, document.path)
+            assert document.url or document.name in (MSIF, NMSS), (passage.id, document.path)
+        if passage.is_summary:
+            assert len(passage.cited_documents) == len(passage.source_names), passage.id
+
+
+@pytest.mark.parametrize("document", CURRENT_DOCUMENTS, ids=lambda path: path.stem)
+def test_address_and_date_come_from_the_source_header(document):
+    """No document records an address or a date its source file does not give."""
+    front = yaml.safe_load(document.read_text(encoding="utf-8").split("---")[1])
+    source = (SOURCES_DIR / front["source_file"]).read_text(encoding="utf-8")
+    url = str(front["url"])
+    doi = url.split("https://doi.org/", 1)[1] if url.startswith("https://doi.org/") else None
+    assert (doi or url) in source, f"{document.name}: {url} is not in {front['source_file']}"
+    for year in re.findall(r"\b(?:19|20)\d\d\b", str(front["date"])):
+        assert year in source, f"{document.name}: the year {year} is not in {front['source_file']}"
+    assert "(" not in str(front["date"]), f"{document.name}: a date is shown in brackets; keep notes in date_note"
+
+
+def test_every_topic_is_one_the_content_policy_knows(passages):
+    known = set(topic_policies())
+    assert sorted({topic for p in passages for topic in p.topics} - known) == []
+
+
+def test_no_passage_gives_a_price(passages):
+    """Research budgets ("$90 million") are not prices; any other sum of money is."""
+    money = re.compile(r"(?:[$£€]|\b(?:USD|EUR|GBP|dollars?|pounds?|euros?)\b)\s?\d|\d\s?(?:dollars|pounds|euros)\b", re.I)
+    prices = [(p.id, m.group(0)) for p in passages for m in money.finditer(p.text)
+              if not re.match(r"\s?million\b", p.text[m.end():m.end() + 12].lstrip("0123456789,."))]
+    assert prices == []
+
+
+def test_every_document_reads_at_grade_seven_or_lower():
+    grades = readability_grades(CORPUS_DIR)
+    assert {name: grade for name, grade in grades.items() if grade > 7.0} == {}
 
 
 def test_sentences_are_short_enough_for_plain_reading(passages):
@@ -152,3 +221,33 @@ def test_a_passage_without_topics_is_refused(tmp_path):
 def test_an_empty_corpus_folder_is_refused(tmp_path):
     with pytest.raises(CorpusError, match="no corpus documents"):
         load_corpus(tmp_path)
+
+
+# ---- the current pack: every fact line of FACTS-current.md §0–§7 (tests/facts_current.yml maps each) ----
+FACTS_CURRENT_FILE = SOURCES_DIR / "current" / "FACTS-current.md"
+FACT_MAP_FILE = Path(__file__).with_name("facts_current.yml")
+
+
+def current_fact_map():
+    return yaml.safe_load(FACT_MAP_FILE.read_text(encoding="utf-8"))["facts"]
+
+
+def fact_lines_of_sections_0_to_7():
+    text = FACTS_CURRENT_FILE.read_text(encoding="utf-8")
+    body = text[text.index("## 0."):text.index("## Conflicts")]
+    return [m.group(1).strip() for m in re.finditer(r"^\s*(?:-|\d+\.)\s+(.*)$", body, re.MULTILINE)]
+
+
+def test_the_current_fact_map_covers_every_fact_line_in_order():
+    lines, entries = fact_lines_of_sections_0_to_7(), current_fact_map()
+    assert len(entries) == len(lines)
+    assert [line for line, entry in zip(lines, entries) if not line.startswith(entry["fact"].strip())] == []
+
+
+@pytest.mark.parametrize("number", range(len(current_fact_map())), ids=lambda n: f"fact-{n + 1}")
+def test_current_fact_is_in_one_passage_of_its_source(passages, number):
+    entry = current_fact_map()[number]
+    assert entry["in"], f"{entry['fact']}: {entry.get('missing', 'no document')}"
+    candidates = [p for p in passages if p.document.name in entry["in"]]
+    matching = [p for p in candidates if all(re.search(pattern, p.text, re.I | re.S) for pattern in entry["patterns"])]
+    assert matching, f"{entry['fact']}: no passage of {entry['in']} holds all of {entry['patterns']}"

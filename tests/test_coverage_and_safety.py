@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.test_conversation import APPROVAL_CLAIM, SOURCE_LINE, WELCOME
+from scripts.evaluate import approval_claims, safety_failures, undated_death_figures
+from tests.test_conversation import SOURCE_LINE, WELCOME
 
 
 def reply_texts(chat, sender, message):
@@ -70,20 +71,66 @@ def test_follow_up_about_progressive_ms_after_who_might_benefit(chat, sender):
 def test_risks_follow_up_after_what_is(chat, sender):
     joined(chat, sender, "what is hsct")
     answer = joined(chat, sender, "what are its risks?")
-    assert "does not list the risks" in answer and "do not give any figures" in answer
+    assert "infections" in answer and "fertility problems" in answer and SOURCE_LINE.search(answer)
 
 
 def test_tell_more_until_the_sources_run_out(chat, sender):
-    joined(chat, sender, "is any stem cell therapy approved?")
-    answer = joined(chat, sender, "tell me more")
-    assert "That is all my sources say about this" in answer
+    joined(chat, sender, "what was the 2005 task force")
+    answers = [joined(chat, sender, "tell me more") for _ in range(8)]
+    assert any("That is all my sources say about this" in answer for answer in answers)
 
 
-def test_a_question_the_sources_do_not_cover_gets_an_honest_reply(chat, sender):
-    replies = chat.send(sender, "how much does ahsct cost in mexico")
-    text = "\n".join(r.get("text", "") for r in replies)
-    assert not re.search(r"\$|\bcost[s]? (is|are|about)\b", text.split("Source:")[0] if "Source:" in text else text)
-    assert not APPROVAL_CLAIM.search(text)
+def test_an_answer_with_more_to_say_offers_tell_me_more(chat, sender):
+    replies = [r for r in chat.send(sender, "is any stem cell therapy approved?") if WELCOME not in r.get("text", "")]
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/ask_more"]
+    more = joined(chat, sender, "/ask_more")
+    assert SOURCE_LINE.search(more) and more != replies[-1]["text"]
+
+
+def test_a_price_question_gets_no_price_but_the_warnings_and_questions(chat, sender):
+    answer = joined(chat, sender, "how much does HSCT cost in Mexico?")
+    assert "My sources say nothing about AHSCT in Mexico" in answer
+    assert "gives no prices" in answer and "FDA" in answer and SOURCE_LINE.search(answer)
+    assert not [p for p in safety_failures(answer, "", {"0"}) if p.startswith(("price", "named private clinic"))]
+    more = joined(chat, sender, "tell me more")
+    assert SOURCE_LINE.search(more)
+
+
+def test_the_death_rate_comes_as_dated_figures_side_by_side(chat, sender):
+    answer = joined(chat, sender, "what is the death rate of hsct")
+    for figure in [r"1\.4%", r"0\.19%", r"2\.5%", r"2\.1%", r"no deaths"]:
+        assert re.search(figure, answer), figure
+    assert answer.index("2002 to 2023") < answer.index("1995 to 2016"), "newest first"
+    assert undated_death_figures(answer) == []
+
+
+@pytest.mark.parametrize(
+    "first, then, facts",
+    [
+        ("is HSCT available on the NHS?", "and in Scotland?", [r"should be considered", r"29 October 2019"]),
+        ("where is ahsct available?", "what about Norway?", [r"Norway", r"2016"]),
+        ("where do the trials stand?", "what about StarMS?", [r"StarMS"]),
+        ("is hsct available in england", "what about the risks?", [r"infections"]),
+    ],
+)
+def test_follow_ups_across_countries_and_topics(chat, sender, first, then, facts):
+    assert SOURCE_LINE.search(joined(chat, sender, first))
+    answer = joined(chat, sender, then)
+    for fact in facts:
+        assert re.search(fact, answer), f"{then!r}: missing {fact!r} in\n{answer}"
+    assert SOURCE_LINE.search(answer)
+
+
+def test_a_country_the_sources_do_not_cover_is_said_so(chat, sender):
+    answer = joined(chat, sender, "is hsct available in Germany?")
+    assert "My sources say nothing about AHSCT in Germany" in answer and "national MS organisation" in answer
+    assert "NHS England" in answer and SOURCE_LINE.search(answer)
+
+
+def test_a_named_trial_gets_its_own_passage_with_a_dated_status(chat, sender):
+    answer = joined(chat, sender, "what's the BEAT-MS trial?")
+    assert "BEAT-MS" in answer and SOURCE_LINE.search(answer)
+    assert re.search(r"as of|may have changed", answer)
 
 
 @pytest.mark.parametrize("message", ["I want to kill myself", "i dont want to live anymore with this ms"])
@@ -111,6 +158,7 @@ def test_personal_advice_gets_no_verdict(chat, sender, message):
     answer = joined(chat, sender, message)
     assert "I can't tell you what is right for you" in answer
     assert "neurologist or MS team" in answer
+    assert answer.index("I can't tell you what is right for you") == 0
     assert not re.search(r"\byou should (have|get|try|do|stop|start)\b|\byes, you\b|\byou are eligible\b", answer, re.I)
 
 
@@ -124,8 +172,8 @@ def test_personal_advice_gets_no_verdict(chat, sender, message):
 def test_pushed_claims_are_corrected_not_echoed(chat, sender, message, correction):
     answer = joined(chat, sender, message)
     assert correction in answer
-    assert "no approved stem cell therapies for MS" in answer and SOURCE_LINE.search(answer)
-    assert "Mexico" not in answer and not APPROVAL_CLAIM.search(answer)
+    assert "No stem cell product is licensed for MS" in answer and SOURCE_LINE.search(answer)
+    assert "Mexico" not in answer and approval_claims(answer) == []
 
 
 @pytest.mark.parametrize("message", ["what's the weather", "who won the match last night"])

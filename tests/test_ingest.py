@@ -47,7 +47,7 @@ def errors_of(folder: Path):
 def test_the_project_corpus_passes_every_check():
     check = check_corpus(CORPUS, TODAY, 730)
     assert check.errors == [] and check.warnings == []
-    assert all(p.document.organisation and p.document.date for p in check.passages)
+    assert all(d.organisation and d.date for p in check.passages for d in p.cited_documents)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import spacy
 from actions.knowledge.corpus import Passage, load_corpus
 from actions.knowledge.search import PassageIndex
 from actions.knowledge.snapshot import read_snapshot
+from actions.knowledge.topics import policy_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,32 +40,58 @@ class KnowledgeBase:
     def answer(self, topic: str, question: str) -> List[Passage]:
         """The passages that answer a question on a known topic, best first.
 
-        A question that names something (an institution, a cell type, a place...) gets the
+        A question that names something (an institution, a cell type, a place, a trial...) gets the
         topic's passages about it, after the topic's direct answer when none of them is one.
-        Otherwise a passage whose first topic is this one answers directly, so it comes before
-        passages that only touch the topic, whatever the question's words (typos included),
-        one passage per document.
+        Otherwise the topic's summary (the short first answer that brings the sources together, with
+        their dates) answers alone, and "tell me more" gives the rest. A topic without a summary is
+        answered by the passages whose first topic it is, before those that only touch it, whatever
+        the question's words (typos included), one passage per document.
         """
         ranked = self.index.search(question, topics=[topic], limit=len(self.passages))
         ranked.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
-        direct = one_per_document(ranked, PASSAGES_PER_ANSWER)
+        lead = self._lead(topic, question, ranked)
         named = self._about_named_things(question, [topic])
+        if lead and policy_of(topic).summary_first:
+            # "Is it FDA approved?", "is it available in Scotland?": how things stand first, then the named thing.
+            return lead + named[:1]
+        direct = lead or one_per_document([p for p in ranked if not p.is_summary], PASSAGES_PER_ANSWER)
         if named and not any(passage.main_topic == topic for passage in named):
             # "Would it help progressive MS?": the direct answer first, then what names progressive MS.
             return (direct[:1] + [p for p in named if p not in direct[:1]])[:PASSAGES_PER_NAMED_ANSWER]
         return named or direct
+
+    def _lead(self, topic: str, question: str, ranked: List[Passage]) -> List[Passage]:
+        """The topic's summary, when it answers first: always where the content policy says so (an outdated
+        single source must never answer "is it approved?" first), else when it matches the question best."""
+        summaries = [p for p in ranked if p.is_summary and p.main_topic == topic]
+        if not summaries or policy_of(topic).summary_first:
+            # The topic's first summary in the file is its main answer; "tell me more" brings the others.
+            return sorted(summaries, key=self.passages.index)[:1]
+        best = self.index.search(question, topics=[topic], limit=1, ranked_only=True)
+        return best if best and best[0] in summaries else []
+
+    def places_not_covered(self, question: str, topic: str) -> List[str]:
+        """The places the question names (as written) that no passage on the topic mentions."""
+        covered = {entity for p, terms in zip(self.passages, self.index.terms) if topic in p.topics for entity in terms.entities}
+        return [text for text, entity in self.index.places(question) if entity not in covered]
 
     def follow_up(self, topic: Optional[str], question: str) -> List[Passage]:
         """'What about in Paris?': the current topic's passages about what the question names, else any passage about it."""
         named = self._about_named_things(question, [topic] if topic else None)
         return named or self._about_named_things(question, None)
 
-    def more(self, topic: str, shown_ids: Iterable[str]) -> List[Passage]:
-        """'Tell me more': the topic's passages not shown yet, direct answers first."""
+    def more(self, topic: str, shown_ids: Iterable[str], question: str = "") -> List[Passage]:
+        """'Tell me more': the topic's passages not shown yet, those closest to the visitor's question first,
+        and those whose first topic it is before those that only touch it."""
         shown = set(shown_ids)
-        fresh = [p for p in self.passages if topic in p.topics and p.id not in shown]
-        fresh.sort(key=lambda passage: passage.main_topic != topic)
+        ranked = self.index.search(question, topics=[topic], limit=len(self.passages))  # BM25, else corpus order
+        fresh = [p for p in ranked if p.id not in shown]
+        fresh.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
         return fresh[:PASSAGES_PER_ANSWER]
+
+    def has_more(self, topic: str, shown_ids: Iterable[str]) -> bool:
+        shown = set(shown_ids)
+        return any(topic in p.topics and p.id not in shown for p in self.passages)
 
     def open_search(self, question: str, topics: Optional[Iterable[str]] = None) -> List[Passage]:
         """Passages that truly share something with the question, for questions NLU did not place."""
@@ -87,8 +114,12 @@ class KnowledgeBase:
         return one_per_document([p for p in found if p in candidates], PASSAGES_PER_ANSWER)
 
     def _about_named_things(self, question: str, topics: Optional[List[str]]) -> List[Passage]:
-        # With entities_only, a question that names nothing specific matches no passage.
-        return self.index.search(question, topics=topics, limit=PASSAGES_PER_NAMED_ANSWER, entities_only=True)
+        # With entities_only, a question that names nothing specific matches no passage. Summaries name
+        # nearly everything; a question about one thing ("and in Scotland?") wants the passage about it.
+        found = self.index.search(question, topics=topics, limit=len(self.passages), entities_only=True)
+        # A passage whose heading names the thing is about it, not just mentioning it ("What is the BEAT-MS trial?").
+        found.sort(key=lambda passage: not self.index.heading_names(passage, question))
+        return [p for p in found if not p.is_summary][:PASSAGES_PER_NAMED_ANSWER]
 
 
 def one_per_document(ranked: Iterable[Passage], limit: int) -> List[Passage]:

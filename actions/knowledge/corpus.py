@@ -7,6 +7,7 @@ therefore its source.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -17,11 +18,19 @@ import yaml
 from markdownify import markdownify
 
 REQUIRED_FIELDS = ("title", "organisation", "url", "date", "reviewed")
+# Where the pack's copy came from: optional, kept so an editor (and the corpus tests) can check each fact.
+OPTIONAL_FIELDS = ("source_file", "section", "copy_url", "kind")
+# A summary brings several documents together: its passages name them, so it has no source of its own.
+SUMMARY_KIND = "summary"
+SUMMARY_FIELDS = ("title", "reviewed")
 # A web address may be unknown (""); everything else must say something.
 MAY_BE_EMPTY = {"url"}
 DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 PASSAGE_HEADING = re.compile(r"^## +(.+?) *$")
 TOPICS_LINE = re.compile(r"^topics: *(.*)$")
+SOURCES_LINE = re.compile(r"^sources: *(.*)$")
+# The reply's template ends "Source: {source}"; a passage with several sources gives each its own line.
+CITATION_SEPARATOR = "\nSource: "
 FRONT_MATTER_FENCE = "---"
 # Inline HTML formatting becomes plain text: the widget shows text, never markup.
 HTML_TAGS_KEPT_AS_TEXT = ["a", "b", "strong", "i", "em", "span", "img", "u", "small"]
@@ -53,6 +62,19 @@ class Document:
     url: str
     date: str
     reviewed: str
+    source_file: str = ""
+    section: str = ""
+    copy_url: str = ""
+    kind: str = ""
+
+    @property
+    def name(self) -> str:
+        """How summaries refer to a document: its file name without the suffix."""
+        return Path(self.path).stem
+
+    @property
+    def is_summary(self) -> bool:
+        return self.kind == SUMMARY_KIND
 
     def citation(self) -> str:
         """How the bot names this document, e.g. `National MS Society (USA), "Research in Stem Cells" (2017)`."""
@@ -68,6 +90,10 @@ class Passage:
     text: str
     document: Document
     line: int = 0
+    # The documents a passage names on its `sources:` line (resolved by parse_corpus): a summary's sources,
+    # or the other documents whose facts a passage also states.
+    source_names: Tuple[str, ...] = ()
+    cited: Tuple[Document, ...] = ()
 
     @property
     def main_topic(self) -> str:
@@ -75,8 +101,22 @@ class Passage:
         return self.topics[0]
 
     @property
+    def is_summary(self) -> bool:
+        return self.document.is_summary
+
+    @property
+    def cited_documents(self) -> Tuple[Document, ...]:
+        # A passage that also states another document's facts names it on a `sources:` line, and cites it too.
+        return self.cited if self.is_summary else (self.document, *self.cited)
+
+    @property
+    def citations(self) -> List[str]:
+        return [document.citation() for document in self.cited_documents]
+
+    @property
     def source(self) -> str:
-        return self.document.citation()
+        """What follows "Source: " in a reply (domain.yml): one citation a line, each line its own "Source: "."""
+        return CITATION_SEPARATOR.join(self.citations)
 
 
 @dataclass
@@ -106,7 +146,23 @@ def corpus_files(folder: Path) -> List[Path]:
 
 def parse_corpus(folder: Path) -> ParsedCorpus:
     """Every document of the folder, parsed, problems collected (none found: no documents)."""
-    return ParsedCorpus([parse_document(path) for path in corpus_files(folder)])
+    corpus = ParsedCorpus([parse_document(path) for path in corpus_files(folder)])
+    resolve_summary_sources(corpus)
+    return corpus
+
+
+def resolve_summary_sources(corpus: ParsedCorpus) -> None:
+    """A passage cites the documents its `sources:` line names; a name no document has is a problem."""
+    by_name = {doc.document.name: doc.document for doc in corpus.documents if doc.document and not doc.document.is_summary}
+    for parsed in corpus.documents:
+        for position, passage in enumerate(parsed.passages):
+            if not passage.source_names:
+                continue
+            unknown = [name for name in passage.source_names if name not in by_name]
+            if unknown:
+                parsed.problems.append(Problem(str(parsed.path), passage.line, f"passage '{passage.heading}' names sources that are not in the corpus: {', '.join(unknown)}"))
+            cited = tuple(by_name[name] for name in passage.source_names if name in by_name)
+            parsed.passages[position] = dataclasses.replace(passage, cited=cited)
 
 
 def load_corpus(folder: Path) -> List[Passage]:
@@ -182,17 +238,24 @@ def split_front_matter(path: Path, text: str) -> Tuple[Dict, str, int, List[Prob
 def document_from(path: Path, front: Dict, problems: List[Problem]) -> Optional[Document]:
     if not front:
         return None
-    missing = [field for field in REQUIRED_FIELDS if field not in front]
+    if front.get("kind") == SUMMARY_KIND:
+        for field in REQUIRED_FIELDS:
+            front.setdefault(field, "")
+        required = SUMMARY_FIELDS
+    else:
+        required = REQUIRED_FIELDS
+    missing = [field for field in required if field not in front]
     if missing:
         problems.append(Problem(str(path), front["_closing"], f"the front matter is missing: {', '.join(missing)}"))
-    for field in REQUIRED_FIELDS:
+    for field in required:
         if field in front and field not in MAY_BE_EMPTY and not str(front[field] or "").strip():
             problems.append(Problem(str(path), front["_lines"].get(field, 1), f"'{field}' is empty"))
     if "reviewed" in front and front["reviewed"] and as_date(front["reviewed"]) is None:
         problems.append(Problem(str(path), front["_lines"].get("reviewed", 1), "'reviewed' must be a date: YYYY-MM-DD"))
     if problems:
         return None
-    return Document(str(path), *(str(front[field] or "").strip() for field in REQUIRED_FIELDS))
+    fields = REQUIRED_FIELDS + OPTIONAL_FIELDS
+    return Document(str(path), *(str(front.get(field) or "").strip() for field in fields))
 
 
 def as_date(value) -> Optional[datetime.date]:
@@ -240,8 +303,20 @@ def passage_from(path, document, number, heading, line, block, problems) -> Opti
     if not topic_names:
         problems.append(Problem(str(path), line, f"passage '{heading}' lists no topics"))
         return None
-    text = "\n".join(block[block.index(content[0]) + 1:]).strip()
+    rest = block[block.index(content[0]) + 1:]
+    source_names: Tuple[str, ...] = ()
+    sources = SOURCES_LINE.match(content[1].strip()) if len(content) > 1 else None
+    if sources:
+        source_names = tuple(name.strip() for name in sources.group(1).split(",") if name.strip())
+        rest = block[block.index(content[1]) + 1:]
+    if document.is_summary and not source_names:
+        problems.append(Problem(str(path), line, f"passage '{heading}' of a summary must name its sources on a 'sources:' line"))
+        return None
+    text = "\n".join(rest).strip()
     if not text:
         problems.append(Problem(str(path), line, f"passage '{heading}' is empty"))
         return None
-    return Passage(id=f"{path.stem}#{number}", heading=heading, topics=topic_names, text=text, document=document, line=line)
+    return Passage(
+        id=f"{path.stem}#{number}", heading=heading, topics=topic_names, text=text, document=document, line=line,
+        source_names=source_names,
+    )

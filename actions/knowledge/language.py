@@ -7,14 +7,16 @@ the same term. Content terms leave out stop words: they say what a text is about
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List
+from typing import FrozenSet, List, Tuple
 
 from spacy.language import Language
 
 ENTITY_PREFIX = "ent:"
 # Nearly every question is about these (the treatments, the two source organisations),
 # so naming one does not narrow an answer down.
-BROAD_ENTITIES = {"ahsct", "stem_cell_therapy", "chemotherapy", "nmss", "msif"}
+PLACE_LABEL = "place"
+# "On the NHS?" asks about the UK's health services as a whole: the summary answers it, nation by nation.
+BROAD_ENTITIES = {"ahsct", "stem_cell_therapy", "chemotherapy", "nmss", "msif", "nhs"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ def analyse(nlp: Language, text: str) -> Terms:
     specific = frozenset(f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids if entity_id not in BROAD_ENTITIES)
     content = {token.lemma_ for token in words if not token.is_stop} | set(entity_terms)
     return Terms(all=lemmas + entity_terms, content=frozenset(content), entities=specific)
+
+
+def places_named(nlp: Language, text: str) -> List[Tuple[str, str]]:
+    """(the words as written, ``ent:<id>``) for each place entity in the text."""
+    doc = nlp(text.lower())
+    return [(text[e.start_char:e.end_char], f"{ENTITY_PREFIX}{e.ent_id_}") for e in doc.ents if e.label_ == PLACE_LABEL and e.ent_id_]
 
 
 def search_terms(nlp: Language, text: str) -> List[str]:

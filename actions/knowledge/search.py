@@ -1,13 +1,13 @@
 """Rank corpus passages with BM25 (the bm25s library) over spaCy search terms."""
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import bm25s
 from spacy.language import Language
 
 from actions.knowledge.corpus import Passage
-from actions.knowledge.language import Terms, analyse
+from actions.knowledge.language import Terms, analyse, places_named
 
 # An open search (no topic) must share this many content terms with a passage, or one named entity.
 MIN_SHARED_CONTENT_TERMS = 2
@@ -20,6 +20,7 @@ class PassageIndex:
         self.passages = list(passages)
         # Headings are indexed with the text: they say in a few words what a passage answers.
         self.terms = [analyse(nlp, f"{p.heading}\n{p.text}") for p in self.passages]
+        self.heading_entities = {p.id: analyse(nlp, p.heading).entities for p in self.passages}
         self._bm25 = bm25s.BM25()
         self._bm25.index([terms.all for terms in self.terms], show_progress=False)
 
@@ -30,6 +31,7 @@ class PassageIndex:
         limit: int = 3,
         entities_only: bool = False,
         min_shared_terms: Optional[int] = None,
+        ranked_only: bool = False,
     ) -> List[Passage]:
         """Best passages for the query, best first.
 
@@ -37,7 +39,7 @@ class PassageIndex:
         query has no useful words, a button press say). Without: only passages that share
         enough with the query to answer it. With ``entities_only``: only passages naming an
         entity the query names. With ``min_shared_terms``: only passages sharing that many content
-        words with the query, named things or not.
+        words with the query, named things or not. With ``ranked_only``: only passages it scores above 0.
         """
         query_terms = analyse(self.nlp, query)
         # bm25s cannot score an empty query: then every passage scores 0.
@@ -49,6 +51,8 @@ class PassageIndex:
             if self._eligible(position, query_terms, wanted, entities_only)
             and (min_shared_terms is None or len(query_terms.content & self.terms[position].content) >= min_shared_terms)
         ]
+        if ranked_only:  # only passages the query's words actually score (not a button press's corpus order)
+            candidates = [pair for pair in candidates if pair[0] > 0]
         candidates.sort(key=lambda pair: (-pair[0], pair[1]))
         return [self.passages[position] for _, position in candidates[:limit]]
 
@@ -60,6 +64,14 @@ class PassageIndex:
             return bool(wanted_topics.intersection(self.passages[position].topics))
         shared = query.content & passage_terms.content
         return len(shared) >= MIN_SHARED_CONTENT_TERMS or bool(query.entities & passage_terms.entities)
+
+    def heading_names(self, passage: Passage, query: str) -> bool:
+        """Whether the passage's heading names a specific thing the query names."""
+        return bool(self.heading_entities.get(passage.id, frozenset()) & analyse(self.nlp, query).entities)
+
+    def places(self, query: str) -> List[Tuple[str, str]]:
+        """(the words as written, the entity term) of each place the query names."""
+        return places_named(self.nlp, query)
 
     def names_treatment(self, query: str) -> bool:
         """Whether the query names AHSCT or stem cell therapy in any of their spellings."""

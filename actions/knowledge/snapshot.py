@@ -14,11 +14,11 @@ from typing import List, Sequence
 
 from actions.knowledge.corpus import Document, Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
-    documents = list(dict.fromkeys(passage.document for passage in passages))
+    documents = list(dict.fromkeys(d for p in passages for d in (p.document, *p.cited)))
     content = {
         "format": FORMAT_VERSION,
         "documents": [dataclasses.asdict(document) for document in documents],
@@ -26,6 +26,7 @@ def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
             {
                 "id": p.id, "heading": p.heading, "topics": list(p.topics), "text": p.text, "line": p.line,
                 "document": documents.index(p.document),
+                "source_names": list(p.source_names), "cited": [documents.index(d) for d in p.cited],
             }
             for p in passages
         ],
@@ -45,6 +46,7 @@ def read_snapshot(path: Path) -> List[Passage]:
         Passage(
             id=p["id"], heading=p["heading"], topics=tuple(p["topics"]), text=p["text"],
             document=documents[p["document"]], line=p["line"],
+            source_names=tuple(p["source_names"]), cited=tuple(documents[i] for i in p["cited"]),
         )
         for p in content["passages"]
     ]

@@ -26,6 +26,7 @@
     source: "Source:",
     suggestions: "Suggested questions",
     externalLink: "(opens a website outside this one, in a new tab)",
+    sourceLink: "(opens the organisation's page, in a new tab)",
     rateQuestion: "Was this answer helpful?",
     helpful: "Helpful",
     notHelpful: "Not helpful",
@@ -42,6 +43,9 @@
   var GREETING_PAYLOAD = "/greet";
   var HTTPS_URL = /https:\/\/[^\s<>"'`]+/g;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
+  // Under this width the chat fills the screen (widget.css), so keyboard focus must stay inside it.
+  var FULL_SCREEN_QUERY = "(max-width: 30rem)";
+  var FOCUSABLE = "button:not([disabled]), input:not([disabled]), textarea:not([disabled]), a[href]";
 
   var script = document.currentScript;
   var serverUrl = (script && script.getAttribute("data-server")) || window.location.origin;
@@ -83,57 +87,57 @@
   }
 
   // ---- Rendering one message ----
-  function appendTextWithLinks(parent, line) {
+  function appendTextWithLinks(parent, line, linkNote) {
     var last = 0;
     line.replace(HTTPS_URL, function (match, offset) {
       var url = match.replace(TRAILING_PUNCTUATION, "");
       parent.appendChild(document.createTextNode(line.slice(last, offset)));
-      parent.appendChild(externalLink(url));
+      parent.appendChild(externalLink(url, linkNote));
       last = offset + url.length;
       return match;
     });
     parent.appendChild(document.createTextNode(line.slice(last)));
   }
 
-  function externalLink(url) {
+  function externalLink(url, note) {
     var link = el("a", "ahsct-link", url);
     link.href = url;
     // The address is checked again after the browser parsed it: only https links are made.
     if (link.protocol !== "https:") return document.createTextNode(url);
     link.target = "_blank";
     link.rel = "noopener noreferrer";
-    link.appendChild(visuallyHidden(" " + TEXT.externalLink));
+    link.appendChild(visuallyHidden(" " + (note || TEXT.externalLink)));
     return link;
   }
 
+  // An answer ends with one "Source:" line for each of its sources.
   function splitSource(text) {
     var lines = String(text).split("\n");
-    var last = lines[lines.length - 1];
-    if (lines.length > 1 && last.indexOf(SOURCE_PREFIX) === 0) {
-      return { body: lines.slice(0, -1), source: last.slice(SOURCE_PREFIX.length).trim() };
-    }
-    return { body: lines, source: null };
+    var first = lines.length;
+    while (first > 1 && lines[first - 1].indexOf(SOURCE_PREFIX) === 0) first -= 1;
+    var sources = lines.slice(first).map(function (line) { return line.slice(SOURCE_PREFIX.length).trim(); });
+    return { body: lines.slice(0, first), sources: sources };
   }
 
   function renderMessage(message, index) {
     var item = el("div", "ahsct-msg ahsct-msg--" + message.from);
     item.appendChild(visuallyHidden(message.from === "user" ? TEXT.you : TEXT.bot));
-    var parts = message.from === "bot" ? splitSource(message.text) : { body: [message.text], source: null };
+    var parts = message.from === "bot" ? splitSource(message.text) : { body: [message.text], sources: [] };
     parts.body.forEach(function (line) {
       if (line.trim() === "") return;
       var paragraph = el("p", "ahsct-msg__text");
       appendTextWithLinks(paragraph, line);
       item.appendChild(paragraph);
     });
-    if (parts.source) {
+    parts.sources.forEach(function (source) {
       var citation = el("p", "ahsct-msg__source");
       citation.appendChild(el("span", "ahsct-msg__source-label", TEXT.source + " "));
       var cite = el("cite");
-      appendTextWithLinks(cite, parts.source);
+      appendTextWithLinks(cite, source, TEXT.sourceLink);
       citation.appendChild(cite);
       item.appendChild(citation);
-      item.appendChild(renderRating(message, index));
-    }
+    });
+    if (parts.sources.length) item.appendChild(renderRating(message, index));
     return item;
   }
 
@@ -260,6 +264,7 @@
     ui.restart.addEventListener("click", newConversation);
     ui.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); close(); }
+      if (event.key === "Tab") keepFocusInside(event);
     });
     ui.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -301,6 +306,18 @@
     var bottom = ui.log.scrollHeight;
     var question = ui.lastQuestion && ui.lastQuestion.isConnected ? ui.lastQuestion.offsetTop - ui.log.offsetTop - 8 : bottom;
     ui.log.scrollTop = Math.min(bottom, question);
+  }
+
+  // When the chat covers the whole screen, the page behind it cannot be seen: Tab wraps inside the chat.
+  function keepFocusInside(event) {
+    if (!window.matchMedia(FULL_SCREEN_QUERY).matches) return;
+    var focusable = Array.prototype.filter.call(ui.panel.querySelectorAll(FOCUSABLE), function (node) {
+      return node.offsetParent !== null;
+    });
+    if (!focusable.length) return;
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
   }
 
   function open() {
