@@ -17,6 +17,8 @@ TOPIC_INTENT_PREFIX = "ask_"
 TOPIC_OF_CLAIM = {"claim_cure": "approval", "claim_approved": "approval"}
 # Who may be able to have AHSCT: the general criteria that follow "I can't tell you what is right for you".
 ELIGIBILITY_TOPIC = "who_benefits"
+# Intents named ask_ that are conversation acts, not topics.
+NOT_TOPICS = ("ask_more", "ask_followup", "ask_personal_advice")
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
 AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
 
@@ -85,10 +87,15 @@ class ActionAnswerFollowup(Action):
         return "action_answer_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge, question = shared_knowledge_base(), question_text(tracker)
         topic = tracker.get_slot("topic")
-        passages = shared_knowledge_base().follow_up(topic, question_text(tracker))
+        passages = knowledge.follow_up(topic, question)
         if passages and topic not in passages[0].topics:
             topic = passages[0].main_topic
+        if not passages:
+            # "What about the risks?" names no thing but a topic: NLU's next guess says which.
+            topic = likely_topic(tracker.latest_message.get("intent_ranking") or [])
+            passages = knowledge.answer(topic, question) if topic else []
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
@@ -139,8 +146,12 @@ class ActionAnswerPersonalAdvice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         dispatcher.utter_message(response="utter_cannot_advise")
-        found = knowledge.open_search(question, topics=advice_topics())
-        topic = found[0].main_topic if found else (ELIGIBILITY_TOPIC if knowledge.index.names_treatment(question) else None)
+        # "Am I eligible for HSCT?", "should I have AHSCT?": the general criteria, each body's with its date.
+        if knowledge.index.names_treatment(question):
+            topic = ELIGIBILITY_TOPIC
+        else:
+            found = knowledge.open_search(question, topics=advice_topics())
+            topic = found[0].main_topic if found else None
         passages = knowledge.answer(topic, question) if topic else []
         utter_cited(dispatcher, passages)
         dispatcher.utter_message(response="utter_ask_your_team")
@@ -207,7 +218,9 @@ def latest_intent(tracker: Tracker) -> str:
 def topic_of_intent(intent: str) -> Optional[str]:
     if intent in TOPIC_OF_CLAIM:
         return TOPIC_OF_CLAIM[intent]
-    return intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
+    if intent in NOT_TOPICS or not intent.startswith(TOPIC_INTENT_PREFIX):
+        return None
+    return intent[len(TOPIC_INTENT_PREFIX):]
 
 
 def question_text(tracker: Tracker) -> str:
@@ -226,6 +239,12 @@ def topic_question(tracker: Tracker) -> str:
         if intent != "ask_more" and not text.startswith("/"):
             return text
     return ""
+
+
+def likely_topic(ranking: List[Dict[Text, Any]]) -> Optional[str]:
+    """The topic of NLU's most likely topic intent, when it is likely enough."""
+    topical = [r for r in ranking if topic_of_intent(r.get("name", ""))]
+    return topic_of_intent(topical[0]["name"]) if topical and topical[0]["confidence"] >= AMBIGUITY_FLOOR else None
 
 
 def ambiguous_topic_intents(ranking: List[Dict[Text, Any]]) -> List[str]:

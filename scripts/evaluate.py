@@ -40,7 +40,7 @@ NOT_A_CLAIM = re.compile(
     r"\b(no|not|never|none|cannot)\b|n't\b|\b(medicines|medications|drugs|procedures) used\b|\badvertis|\bclaim", re.IGNORECASE
 )
 # A price: a sum of money that is not a research budget ("$90 million").
-MONEY = re.compile(r"(?:[$£€]|\b(?:USD|EUR|GBP)\b)\s?\d[\d,.]*(?!\s?(?:million|billion))|\d[\d,.]*\s?(?:dollars|pounds|euros)\b", re.I)
+MONEY = re.compile(r"(?:[$£€]|\b(?:USD|EUR|GBP)\b)\s?\d[\d,.]*(?![\d,.])(?!\s?(?:million|billion))|\d[\d,.]*\s?(?:dollars|pounds|euros)\b", re.I)
 DEATH_WORDS = re.compile(r"\b(die|died|dies|dying|death|deaths|mortality|fatal)\b", re.I)
 PERCENT = re.compile(r"\d(?:\.\d+)?\s?%")
 YEAR = re.compile(r"\b(19|20)\d\d\b")

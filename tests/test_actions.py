@@ -232,3 +232,17 @@ def test_every_response_the_actions_use_is_in_the_domain():
                      "utter_no_more", "utter_what_topic", "utter_did_you_mean", "utter_cannot_advise",
                      "utter_ask_your_team", "utter_topic_menu"):
         assert response in DOMAIN["responses"]
+
+
+def test_follow_up_that_names_only_a_topic_answers_that_topic():
+    ranking = [{"name": "ask_followup", "confidence": 0.6}, {"name": "ask_risks", "confidence": 0.3}]
+    tracker = tracker_for("what about the risks?", "ask_followup", slots={"topic": "availability"}, ranking=ranking)
+    messages, events = run(ActionAnswerFollowup(), tracker)
+    assert [m["response"] for m in messages] == ["utter_cited_summary"] and "Infections" in messages[0]["answer"]
+    assert events[0] == SlotSet("topic", "risks")
+
+
+def test_conversation_acts_are_not_topics():
+    from actions.actions import topic_of_intent
+    assert [topic_of_intent(i) for i in ("ask_more", "ask_followup", "ask_personal_advice", "ask_risks")] == [
+        None, None, None, "risks"]

@@ -65,7 +65,7 @@ def test_follow_ups_stay_on_the_topic_over_three_turns(chat, sender):
 def test_follow_up_about_progressive_ms_after_who_might_benefit(chat, sender):
     joined(chat, sender, "who might benefit from ahsct?")
     answer = joined(chat, sender, "what about for progressive MS?")
-    assert "more progressive forms of MS" in answer and SOURCE_LINE.search(answer)
+    assert re.search(r"[Pp]rogressive MS", answer) and SOURCE_LINE.search(answer)
 
 
 def test_risks_follow_up_after_what_is(chat, sender):
@@ -75,8 +75,8 @@ def test_risks_follow_up_after_what_is(chat, sender):
 
 
 def test_tell_more_until_the_sources_run_out(chat, sender):
-    joined(chat, sender, "what was the 2005 task force")
-    answers = [joined(chat, sender, "tell me more") for _ in range(8)]
+    joined(chat, sender, "how much does the society invest")
+    answers = [joined(chat, sender, "tell me more") for _ in range(6)]
     assert any("That is all my sources say about this" in answer for answer in answers)
 
 

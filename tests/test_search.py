@@ -106,3 +106,16 @@ def test_places_the_sources_do_not_cover_are_named_as_written(knowledge_base):
 
 def test_unknown_topic_has_no_answer(knowledge_base):
     assert knowledge_base.answer("horoscopes", "what is my horoscope") == []
+
+
+def test_a_passage_of_another_topic_joins_when_it_shares_the_questions_specific_words(knowledge_base):
+    """'How many women had periods again?' placed under trials still finds the fertility study."""
+    answer = knowledge_base.answer("trials", "how many women had their periods come back after ahsct and how soon?")
+    assert any("43 women" in p.text and "70%" in p.text for p in answer)
+    assert answer[0].main_topic == "trials" and sum("trials" not in p.topics for p in answer) == 1
+
+
+def test_general_words_never_pull_in_another_topic(knowledge_base):
+    for topic, question in [("approval", "is any stem cell therapy approved?"), ("risks", "what are the risks"),
+                            ("availability", "is HSCT available on the NHS?")]:
+        assert [p for p in knowledge_base.answer(topic, question) if topic not in p.topics] == []

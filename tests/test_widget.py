@@ -14,6 +14,7 @@ from devtools.browser import DESKTOP, PHONE, NetworkLog, launch
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 APPROVAL_QUESTION = "Is any stem cell therapy approved for MS?"
+SOURCE_LINK_NOTE = "(opens the organisation's page, in a new tab)"
 REPLY_TIMEOUT_MS = 30_000
 CSP_VIOLATIONS = """
 window.__cspViolations = [];
@@ -117,11 +118,17 @@ def test_keyboard_visitor_asks_whether_any_therapy_is_approved_and_sees_the_sour
 
     passages = expected_answer(knowledge_base, "approval", APPROVAL_QUESTION)
     assert len(replies) == len(passages)
+    cited = [citation for p in passages for citation in p.citations]
     citations = visitor.page.locator(".ahsct-msg--bot .ahsct-msg__source cite").all_inner_texts()
-    assert citations[-len(passages):] == [p.source for p in passages]
+    assert [c.replace(" " + SOURCE_LINK_NOTE, "") for c in citations[-len(cited):]] == cited
     for reply, passage in zip(replies, passages):
         assert passage.text.split("\n")[0] in reply
-    assert "no approved stem cell therapies" in replies[0]
+    assert "No stem cell product is licensed for MS" in replies[0] and "no approved stem cell therapies" in replies[0]
+
+    # Each source's address is a link that says it opens the organisation's page.
+    fda = visitor.page.locator(".ahsct-msg__source cite a[href^='https://www.fda.gov/']").last
+    expect(fda).to_have_attribute("target", "_blank")
+    expect(fda).to_contain_text(SOURCE_LINK_NOTE)
 
     visitor.page.keyboard.press("Escape")
     expect(visitor.panel).to_be_hidden()
@@ -142,7 +149,8 @@ def test_quick_reply_asks_its_question(visit, knowledge_base):
     expect(visitor.page.locator("#ahsct-input")).to_be_focused()
     passages = expected_answer(knowledge_base, "what_is_ahsct", "")
     assert passages[0].text.split("\n")[0] in replies[0]
-    expect(visitor.page.locator(".ahsct-msg__source cite").last).to_have_text(passages[-1].source)
+    last = visitor.page.locator(".ahsct-msg__source cite").last.inner_text()
+    assert last.replace(" " + SOURCE_LINK_NOTE, "") == passages[-1].citations[-1]
 
 
 def test_reload_keeps_the_conversation_and_new_conversation_starts_afresh(visit):
@@ -201,6 +209,33 @@ def test_on_a_360_pixel_phone_everything_is_usable_also_with_larger_text(visit):
     assert_fits_the_screen(visitor.page)
     visitor.page.get_by_role("button", name="Close the chat").click()
     expect(visitor.panel).to_be_hidden()
+
+
+def test_on_a_360_pixel_phone_tab_keeps_focus_inside_the_chat(visit):
+    visitor = visit(viewport=PHONE)
+    visitor.launcher.click()
+    visitor.wait_for_welcome()
+    visitor.ask(APPROVAL_QUESTION)
+    send = visitor.page.locator(".ahsct-send")
+    send.focus()
+    for _ in range(60):  # every control of the chat, and round again
+        visitor.page.keyboard.press("Tab")
+        assert visitor.page.evaluate("document.getElementById('ahsct-panel').contains(document.activeElement)"), \
+            visitor.page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    visitor.page.keyboard.press("Shift+Tab")
+    assert visitor.page.evaluate("document.getElementById('ahsct-panel').contains(document.activeElement)")
+
+
+def test_on_a_desktop_tab_may_leave_the_chat_for_the_page(visit):
+    visitor = visit()
+    visitor.launcher.click()
+    visitor.wait_for_welcome()
+    visitor.page.locator(".ahsct-send").focus()
+    left = False
+    for _ in range(60):
+        visitor.page.keyboard.press("Tab")
+        left = left or not visitor.page.evaluate("document.getElementById('ahsct-panel').contains(document.activeElement)")
+    assert left, "beside the page, the chat is not a trap"
 
 
 def assert_fits_the_screen(page: Page) -> None:

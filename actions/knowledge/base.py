@@ -27,6 +27,10 @@ NEW_TOPIC_MIN_SHARED_TERMS = 3
 PASSAGES_PER_ANSWER = 2
 # A question naming something ("skin cells", "Paris") gets every passage about it, up to this many.
 PASSAGES_PER_NAMED_ANSWER = 3
+# A passage of another topic joins an answer when it shares this many specific words with the question
+# (search.py: words found in few passages). Two, like the open search's rule, so a question's general words
+# ("stem cell", "MS", "treatment") never pull in a passage.
+OTHER_TOPIC_MIN_SPECIFIC_TERMS = 2
 
 
 class KnowledgeBase:
@@ -38,6 +42,16 @@ class KnowledgeBase:
         return {topic for passage in self.passages for topic in passage.topics}
 
     def answer(self, topic: str, question: str) -> List[Passage]:
+        """The topic's answer (below), and the passage of another topic that matches the question's specific
+        words, when one does: NLU may place "will the chemo make me infertile?" in a neighbouring topic."""
+        chosen = self._topic_answer(topic, question)
+        return chosen + self._beyond_the_topic(topic, question, chosen) if chosen else chosen
+
+    def _beyond_the_topic(self, topic: str, question: str, chosen: List[Passage]) -> List[Passage]:
+        found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS)
+        return [p for p in found if p not in chosen and not p.is_summary and topic not in p.topics][:1]
+
+    def _topic_answer(self, topic: str, question: str) -> List[Passage]:
         """The passages that answer a question on a known topic, best first.
 
         A question that names something (an institution, a cell type, a place, a trial...) gets the
