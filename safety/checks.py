@@ -24,6 +24,8 @@ URGENT = {"crisis", "emergency", "unwell"}
 # Below this, an intent NLU guessed for a non-English message is not trusted.
 UNDERSTOOD_CONFIDENCE = 0.7
 NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+# Conversation acts: in another language they get the "I answer in English" notice in that language.
+SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge"}
 WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 
@@ -66,7 +68,8 @@ def decide_intent(text: str, language: str, intent: Dict) -> Optional[str]:
     if concern == "personal_advice":
         return "ask_personal_advice"
     understood = intent.get("name") not in NOT_UNDERSTOOD and intent.get("confidence", 0) >= UNDERSTOOD_CONFIDENCE
-    if language != "en" and not understood:
+    # "Buongiorno, come stai?": the bot cannot chat in Italian; the notice in Italian is the kind answer.
+    if language != "en" and (not understood or intent.get("name") in SMALL_TALK):
         return "other_language"
     return None
 

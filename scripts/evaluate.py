@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 from actions.knowledge.corpus import load_corpus  # noqa: E402
 
 CASES_FILE = ROOT / "tests" / "eval" / "conversations.yml"
-TARGET_PASS_RATE = 0.97
+# 0.97 until issue 11, when 126 training examples identical to evaluation questions were taken out of the
+# training data and the set grew to the current sources; measured 0.933 after that (docs/EVALUATION.md).
+TARGET_PASS_RATE = 0.92
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 TREATMENT = r"\b(AHSCT|aHSCT|HSCT|stem[- ]cell (therapy|therapies|treatments?|transplant\w*|products?)|it)\b"
@@ -116,6 +118,35 @@ def evaluate(chat) -> List[Outcome]:
     return [run_case(chat, case, numbers) for case in cases]
 
 
+FACT_MAP_FILE = ROOT / "tests" / "facts_current.yml"
+TELL_ME_MORE = "tell me more"
+
+
+def conversation_reaches(chat, entry: Dict) -> bool:
+    """Whether a fact's plain question, or up to two "tell me more" after it, brings the fact."""
+    sender = f"fact-{uuid.uuid4().hex[:10]}"
+    replies = [r.get("text", "") for r in chat.send(sender, entry["ask"])]
+    for attempt in range(3):
+        text = "\n".join(replies)
+        if all(re.search(pattern, text, re.I | re.S) for pattern in entry["expect"]):
+            return True
+        if attempt < 2:
+            replies += [r.get("text", "") for r in chat.send(sender, TELL_ME_MORE)]
+    return False
+
+
+def facts_reached(chat) -> List[tuple]:
+    facts = yaml.safe_load(FACT_MAP_FILE.read_text(encoding="utf-8"))["facts"]
+    return [(entry, conversation_reaches(chat, entry)) for entry in facts if entry.get("ask")]
+
+
+def facts_report(reached: List[tuple]) -> str:
+    missed = [entry for entry, ok in reached if not ok]
+    lines = [f"Current facts (tests/facts_current.yml) reached by their plain question: **{len(reached) - len(missed)} of "
+             f"{len(reached)} ({1 - len(missed) / len(reached):.0%})**", ""]
+    return "\n".join(lines + [f"- missed: {e['ask']!r} -> {e['expect']}" for e in missed]) + "\n"
+
+
 def report(outcomes: List[Outcome]) -> str:
     by_topic: Dict[str, List[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -151,7 +182,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp)) as stack:
         outcomes = evaluate(stack.chat)
-    text = "# Evaluation: tests/eval/conversations.yml\n\n" + report(outcomes)
+        reached = facts_reached(stack.chat)
+    text = "# Evaluation: tests/eval/conversations.yml\n\n" + report(outcomes) + "\n" + facts_report(reached)
     if args.cross_validation:
         text += "\n" + cross_validation()
     (ROOT / "reports").mkdir(exist_ok=True)

@@ -14,7 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 REPORT_DIR = ROOT / "reports" / "nlu"
-TARGET_MACRO_F1 = 0.95
+# 0.95 until issue 11; the held-out examples were then also taken out of the training data, where some were
+# word for word, and four intents were added: measured 0.930 to 0.950 over retrainings (docs/EVALUATION.md).
+TARGET_MACRO_F1 = 0.92
 
 
 def run_rasa_test_nlu() -> None:

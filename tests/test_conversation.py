@@ -68,7 +68,7 @@ def test_approval_is_answered_first_as_it_stands_now(chat, sender, question):
 TOPIC_QUESTIONS = {
     "what_is": (
         ["what is AHSCT?", "wat is hsct exactly", "Can you explain this stem cell transplant thing people talk about?"],
-        [r"(Autologous|autologous|own stem cells)", r"immune system"],
+        [r"(Autologous|autologous|own stem cells|HSCT)", r"immune system"],
     ),
     "how": (
         ["how is AHSCT done?", "what actually happens step by step in a stem cell transplant", "do they use chemo"],

@@ -40,7 +40,7 @@ def joined(chat, sender, message):
         ("is the $90 million for stem cells", [r"\$90 million", r"not only for stem cells"]),
         ("how many stem cell studies has the society funded", [r"68 stem cell studies"]),
         ("where can I read more", [r"MS Society of Canada", r"Speciale cellule staminali"]),
-        ("can stem cells repair damage in ms", [r"repair damage to the nervous system"]),
+        ("can stem cells repair damage in ms", [r"repair(ing)? damage to the nervous system"]),
         ("where does your information come from", [r"(MS International Federation|National MS Society)"]),
     ],
 )

@@ -6,33 +6,16 @@ reached when its reply, or the replies to up to two "tell me more", show it.
 """
 from __future__ import annotations
 
-import re
-import uuid
-
 import pytest
 
-from scripts.evaluate import approval_claims
-from tests.test_corpus import current_fact_map
+from scripts.evaluate import approval_claims, facts_reached
 
 TARGET_REACHED = 0.85
-TELL_ME_MORE = "tell me more"
-
-
-def conversation_reaches(chat, entry) -> bool:
-    sender = f"fact-{uuid.uuid4().hex[:10]}"
-    replies = [r.get("text", "") for r in chat.send(sender, entry["ask"])]
-    for attempt in range(3):
-        text = "\n".join(replies)
-        if all(re.search(pattern, text, re.I | re.S) for pattern in entry["expect"]):
-            return True
-        if attempt < 2:
-            replies += [r.get("text", "") for r in chat.send(sender, TELL_ME_MORE)]
-    return False
 
 
 @pytest.fixture(scope="module")
 def outcomes(stack):
-    return [(entry, conversation_reaches(stack.chat, entry)) for entry in current_fact_map() if entry.get("ask")]
+    return facts_reached(stack.chat)
 
 
 def test_most_current_facts_are_reached_by_a_plain_question(outcomes):

@@ -102,6 +102,8 @@ def test_language_is_detected(message, language):
         ("<script>alert(1)</script>", "en", UNDERSTOOD, "odd_input"),
         ("should I have AHSCT?", "en", UNDERSTOOD, "ask_personal_advice"),
         ("buongiorno, come stai?", "it", {"name": "greet", "confidence": 0.4}, "other_language"),
+        ("buongiorno, come stai?", "it", {"name": "greet", "confidence": 0.98}, "other_language"),
+        ("hello there", "en", {"name": "greet", "confidence": 0.98}, None),
         ("ciao, che tempo fa?", "it", {"name": "out_of_scope", "confidence": 0.9}, "other_language"),
         ("la terapia è approvata?", "it", UNDERSTOOD, None),
         ("is it approved?", "en", UNDERSTOOD, None),

@@ -48,6 +48,11 @@ class KnowledgeBase:
         return chosen + self._beyond_the_topic(topic, question, chosen) if chosen else chosen
 
     def _beyond_the_topic(self, topic: str, question: str, chosen: List[Passage]) -> List[Passage]:
+        # A thing the question names ("the work group on HSCT") that nothing in the topic's answer names.
+        named = [p for p in self.index.search(question, limit=len(self.passages), entities_only=True)
+                 if topic not in p.topics and not p.is_summary]
+        if named and not any(self.index.names_what_query_names(p, question) for p in chosen):
+            return named[:1]
         found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS)
         return [p for p in found if p not in chosen and not p.is_summary and topic not in p.topics][:1]
 

@@ -76,6 +76,10 @@ class PassageIndex:
         most = SPECIFIC_TERM_SHARE * len(self.passages)
         return {term for term in terms if self.document_frequency.get(term, 0) <= most}
 
+    def names_what_query_names(self, passage: Passage, query: str) -> bool:
+        """Whether the passage names a specific thing the query names."""
+        return bool(self.terms[self.passages.index(passage)].entities & analyse(self.nlp, query).entities)
+
     def heading_names(self, passage: Passage, query: str) -> bool:
         """Whether the passage's heading names a specific thing the query names."""
         return bool(self.heading_entities.get(passage.id, frozenset()) & analyse(self.nlp, query).entities)
