@@ -45,7 +45,10 @@ def joined(chat, sender, message):
     ],
 )
 def test_facts_beyond_the_core_are_reachable_with_their_source(chat, sender, question, facts):
-    answer = joined(chat, sender, question)
+    assert_facts_with_a_source(question, joined(chat, sender, question), facts)
+
+
+def assert_facts_with_a_source(question, answer, facts):
     for fact in facts:
         assert re.search(fact, answer), f"{question!r}: missing {fact!r} in\n{answer}"
     assert SOURCE_LINE.search(answer)
@@ -115,10 +118,7 @@ def test_the_death_rate_comes_as_dated_figures_side_by_side(chat, sender):
 )
 def test_follow_ups_across_countries_and_topics(chat, sender, first, then, facts):
     assert SOURCE_LINE.search(joined(chat, sender, first))
-    answer = joined(chat, sender, then)
-    for fact in facts:
-        assert re.search(fact, answer), f"{then!r}: missing {fact!r} in\n{answer}"
-    assert SOURCE_LINE.search(answer)
+    assert_facts_with_a_source(then, joined(chat, sender, then), facts)
 
 
 def test_a_country_the_sources_do_not_cover_is_said_so(chat, sender):
