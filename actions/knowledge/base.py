@@ -12,7 +12,8 @@ import spacy
 from actions.knowledge.corpus import Passage, load_corpus
 from actions.knowledge.search import PassageIndex
 from actions.knowledge.snapshot import read_snapshot
-from actions.knowledge.topics import policy_of
+from nlp.embeddings import shared_embedder
+from actions.knowledge.topics import policy_of, retrieval_setting
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
 DEFAULT_SNAPSHOT = PROJECT_ROOT / "build" / "corpus" / "corpus.json"
 DEFAULT_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "ahsct_pipeline"
-# A passage on a topic no intent routes to (an editor's new document) answers a question only when it
-# shares this many content words with it: enough that it is about the question, not just about AHSCT.
-NEW_TOPIC_MIN_SHARED_TERMS = 3
+DEFAULT_EMBEDDING_MODEL = PROJECT_ROOT / "build" / "minilm"
 # One passage from each source at most, so an answer stays short and names every source once.
 PASSAGES_PER_ANSWER = 2
 # A question naming something ("skin cells", "Paris") gets every passage about it, up to this many.
@@ -34,18 +33,30 @@ OTHER_TOPIC_MIN_SPECIFIC_TERMS = 2
 
 
 class KnowledgeBase:
-    def __init__(self, passages: Sequence[Passage], nlp: "spacy.language.Language"):
+    def __init__(self, passages: Sequence[Passage], nlp: "spacy.language.Language", embedder=None):
         self.passages = list(passages)
-        self.index = PassageIndex(nlp, self.passages)
-
-    def topics(self) -> set:
-        return {topic for passage in self.passages for topic in passage.topics}
+        self.index = PassageIndex(nlp, self.passages, embedder)
 
     def answer(self, topic: str, question: str) -> List[Passage]:
-        """The topic's answer (below), and the passage of another topic that matches the question's specific
-        words, when one does: NLU may place "will the chemo make me infertile?" in a neighbouring topic."""
+        """The topic's answer (below), and the passage of another topic that the question is clearly about,
+        when there is one: NLU may place "will the chemo make me infertile?" in a neighbouring topic.
+
+        When a passage of another topic is much closer in meaning than anything in the topic's answer, it
+        answers first (its topic then leads the conversation). Never for a topic whose summary must answer
+        first: "is it approved?" is always answered by how things stand, with every source's date.
+        """
         chosen = self._topic_answer(topic, question)
-        return chosen + self._beyond_the_topic(topic, question, chosen) if chosen else chosen
+        if not chosen:
+            return chosen
+        beyond = self._beyond_the_topic(topic, question, chosen)
+        if beyond and not policy_of(topic).summary_first and self._much_closer(beyond[0], chosen, question):
+            # The other topic's passage answers; one passage of the topic NLU chose follows it.
+            return beyond + [p for p in chosen if not p.is_summary][:1]
+        return chosen + beyond
+
+    def _much_closer(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
+        best_chosen = max(self.index.meaning(p, question) for p in chosen)
+        return self.index.meaning(passage, question) - best_chosen >= retrieval_setting("lead_margin")
 
     def _beyond_the_topic(self, topic: str, question: str, chosen: List[Passage]) -> List[Passage]:
         # A thing the question names ("the work group on HSCT") that nothing in the topic's answer names.
@@ -53,7 +64,14 @@ class KnowledgeBase:
                  if topic not in p.topics and not p.is_summary]
         if named and not any(self.index.names_what_query_names(p, question) for p in chosen):
             return named[:1]
-        found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS)
+        # The passage of another topic closest in meaning, when it is close enough to answer the question
+        # and much closer than anything the topic's answer holds.
+        # Not after a summary that answers first: it already brings every source's answer together.
+        closest = [] if policy_of(topic).summary_first else self.index.closest_in_meaning(
+            question, lambda p: topic not in p.topics and not p.is_summary)
+        if closest and closest[0][1] >= retrieval_setting("answers_similarity") and self._much_closer(closest[0][0], chosen, question):
+            return [closest[0][0]]
+        found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS, words_only=True)
         return [p for p in found if p not in chosen and not p.is_summary and topic not in p.topics][:1]
 
     def _topic_answer(self, topic: str, question: str) -> List[Passage]:
@@ -126,11 +144,13 @@ class KnowledgeBase:
         An editor's document on a new subject has no intent of its own until the model is retrained; this is
         how its passages answer in the meantime, whatever intent NLU guessed.
         """
-        candidates = [p for p in self.passages if p.main_topic not in routed_topics]
-        if not candidates:
+        if all(p.main_topic in routed_topics for p in self.passages) or not question.strip():
             return []
-        found = self.index.search(question, limit=len(self.passages), min_shared_terms=NEW_TOPIC_MIN_SHARED_TERMS)
-        return one_per_document([p for p in found if p in candidates], PASSAGES_PER_ANSWER)
+        # By meaning: "how does the skin-cell project work?" finds the new document's passage in other words.
+        closest = self.index.closest_in_meaning(question, lambda p: True)
+        best = [p for p, similarity in closest[:PASSAGES_PER_ANSWER]
+                if similarity >= retrieval_setting("new_topic_similarity") and p.main_topic not in routed_topics]
+        return one_per_document(best, PASSAGES_PER_ANSWER)
 
     def _about_named_things(self, question: str, topics: Optional[List[str]]) -> List[Passage]:
         # With entities_only, a question that names nothing specific matches no passage. Summaries name
@@ -167,7 +187,7 @@ class LiveKnowledgeBase:
         version = snapshot_version(snapshot)
         if self._knowledge is None or version != self._version:
             try:
-                self._knowledge = KnowledgeBase(self._passages(snapshot, version), spacy_pipeline())
+                self._knowledge = KnowledgeBase(self._passages(snapshot, version), spacy_pipeline(), embedder(snapshot))
                 self._version = version
                 logger.info("Corpus loaded: %d passages (%s)", len(self._knowledge.passages), snapshot if version else "folder")
             except (OSError, ValueError) as error:
@@ -195,6 +215,23 @@ def snapshot_version(snapshot: Path) -> Optional[Tuple]:
 @functools.lru_cache(maxsize=1)
 def spacy_pipeline() -> "spacy.language.Language":
     return spacy.load(Path(os.environ.get("AHSCT_SPACY_PIPELINE", DEFAULT_SPACY_PIPELINE)))
+
+
+def embedder(snapshot: Path):
+    """The sentence embedder, holding the vectors `make ingest` saved beside the snapshot (others are computed)."""
+    model = shared_embedder(os.environ.get("AHSCT_EMBEDDING_MODEL", str(DEFAULT_EMBEDDING_MODEL)))
+    for saved in saved_embeddings(snapshot):
+        model.load(saved)
+    return model
+
+
+def saved_embeddings(snapshot: Path) -> List[Path]:
+    """The vectors saved beside this snapshot, then the project's own (a test's snapshot shares most texts)."""
+    return list(dict.fromkeys([embeddings_file(snapshot), embeddings_file(DEFAULT_SNAPSHOT)]))
+
+
+def embeddings_file(snapshot: Path) -> Path:
+    return snapshot.with_name("embeddings.npz")
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,6 +29,9 @@ DOCUMENT_SUFFIXES = (".md", ".txt", ".html", ".htm")
 PASSAGE_HEADING = re.compile(r"^## +(.+?) *$")
 TOPICS_LINE = re.compile(r"^topics: *(.*)$")
 SOURCES_LINE = re.compile(r"^sources: *(.*)$")
+# Example questions an editor writes for a passage, separated by " | ": retrieval matches visitors' words to them.
+QUESTIONS_LINE = re.compile(r"^questions: *(.*)$")
+QUESTION_SEPARATOR = "|"
 # The reply's template ends "Source: {source}"; a passage with several sources gives each its own line.
 CITATION_SEPARATOR = "\nSource: "
 FRONT_MATTER_FENCE = "---"
@@ -94,6 +97,7 @@ class Passage:
     # or the other documents whose facts a passage also states.
     source_names: Tuple[str, ...] = ()
     cited: Tuple[Document, ...] = ()
+    questions: Tuple[str, ...] = ()
 
     @property
     def main_topic(self) -> str:
@@ -303,12 +307,7 @@ def passage_from(path, document, number, heading, line, block, problems) -> Opti
     if not topic_names:
         problems.append(Problem(str(path), line, f"passage '{heading}' lists no topics"))
         return None
-    rest = block[block.index(content[0]) + 1:]
-    source_names: Tuple[str, ...] = ()
-    sources = SOURCES_LINE.match(content[1].strip()) if len(content) > 1 else None
-    if sources:
-        source_names = tuple(name.strip() for name in sources.group(1).split(",") if name.strip())
-        rest = block[block.index(content[1]) + 1:]
+    source_names, questions, rest = passage_lines(block, content)
     if document.is_summary and not source_names:
         problems.append(Problem(str(path), line, f"passage '{heading}' of a summary must name its sources on a 'sources:' line"))
         return None
@@ -318,5 +317,22 @@ def passage_from(path, document, number, heading, line, block, problems) -> Opti
         return None
     return Passage(
         id=f"{path.stem}#{number}", heading=heading, topics=topic_names, text=text, document=document, line=line,
-        source_names=source_names,
+        source_names=source_names, questions=questions,
     )
+
+
+def passage_lines(block: List[str], content: List[str]) -> Tuple[Tuple[str, ...], Tuple[str, ...], List[str]]:
+    """The `sources:` and `questions:` lines that may follow `topics:` (either order), and the text after them."""
+    source_names: Tuple[str, ...] = ()
+    questions: Tuple[str, ...] = ()
+    last = content[0]
+    for line in content[1:3]:
+        sources, asked = SOURCES_LINE.match(line.strip()), QUESTIONS_LINE.match(line.strip())
+        if sources:
+            source_names = tuple(name.strip() for name in sources.group(1).split(",") if name.strip())
+        elif asked:
+            questions = tuple(q.strip() for q in asked.group(1).split(QUESTION_SEPARATOR) if q.strip())
+        else:
+            break
+        last = line
+    return source_names, questions, block[block.index(last) + 1:]

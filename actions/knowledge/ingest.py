@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from actions.knowledge.corpus import Document, Passage, Problem, as_date, parse_corpus
+from actions.knowledge.base import embedder, embeddings_file
+from actions.knowledge.search import texts_to_embed
 from actions.knowledge.snapshot import write_snapshot
+from nlp.embeddings import saved_texts
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REVIEW_AGE_DAYS = 730
@@ -84,6 +87,13 @@ def due_for_review(documents: Sequence[Document], today: datetime.date, review_a
     return due
 
 
+def publish_embeddings(passages: Sequence[Passage], snapshot: Path) -> None:
+    """Embed each passage's text, heading and questions beside the snapshot; only new texts need the model."""
+    texts, path = texts_to_embed(passages), embeddings_file(snapshot)
+    if saved_texts(path) != set(texts):
+        embedder(snapshot).save(texts, path)
+
+
 def review_age_days() -> int:
     return int(os.environ.get("AHSCT_REVIEW_AGE_DAYS", DEFAULT_REVIEW_AGE_DAYS))
 
@@ -105,6 +115,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"error: {error}", file=sys.stderr)
         print(f"Not published: fix the {len(check.errors)} error(s) above. The previous corpus keeps serving.", file=sys.stderr)
         return 1
+    # The vectors first: an action server reloads when the snapshot changes, and then finds them ready.
+    publish_embeddings(check.passages, args.snapshot)
     write_snapshot(check.passages, args.snapshot)
     documents = len({p.document for p in check.passages})
     print(f"Published {len(check.passages)} passages from {documents} documents to {args.snapshot}; "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import FrozenSet, List, Tuple
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 ENTITY_PREFIX = "ent:"
 # Nearly every question is about these (the treatments, the two source organisations),
@@ -27,7 +28,10 @@ class Terms:
 
 
 def analyse(nlp: Language, text: str) -> Terms:
-    doc = nlp(text.lower())
+    return terms_of(nlp(text.lower()))
+
+
+def terms_of(doc: Doc) -> Terms:
     words = [token for token in doc if not (token.is_punct or token.is_space)]
     # Stop words keep their own form: the lookup table turns "does" into "doe".
     lemmas = [token.lower_ if token.is_stop else token.lemma_ for token in words]
@@ -39,8 +43,11 @@ def analyse(nlp: Language, text: str) -> Terms:
 
 
 def places_named(nlp: Language, text: str) -> List[Tuple[str, str]]:
-    """(the words as written, ``ent:<id>``) for each place entity in the text."""
-    doc = nlp(text.lower())
+    return places_in(nlp(text.lower()), text)
+
+
+def places_in(doc: Doc, text: str) -> List[Tuple[str, str]]:
+    """(the words as written, ``ent:<id>``) for each place entity in the text (``doc`` is of its lower case)."""
     return [(text[e.start_char:e.end_char], f"{ENTITY_PREFIX}{e.ent_id_}") for e in doc.ents if e.label_ == PLACE_LABEL and e.ent_id_]
 
 

@@ -14,7 +14,7 @@ from typing import List, Sequence
 
 from actions.knowledge.corpus import Document, Passage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
@@ -27,6 +27,7 @@ def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
                 "id": p.id, "heading": p.heading, "topics": list(p.topics), "text": p.text, "line": p.line,
                 "document": documents.index(p.document),
                 "source_names": list(p.source_names), "cited": [documents.index(d) for d in p.cited],
+                "questions": list(p.questions),
             }
             for p in passages
         ],
@@ -47,6 +48,7 @@ def read_snapshot(path: Path) -> List[Passage]:
             id=p["id"], heading=p["heading"], topics=tuple(p["topics"]), text=p["text"],
             document=documents[p["document"]], line=p["line"],
             source_names=tuple(p["source_names"]), cited=tuple(documents[i] for i in p["cited"]),
+            questions=tuple(p["questions"]),
         )
         for p in content["passages"]
     ]

@@ -35,3 +35,17 @@ def policy_of(topic: str) -> TopicPolicy:
 
 def advice_topics() -> tuple:
     return tuple(name for name, policy in topic_policies().items() if policy.advice_prone)
+
+
+DEFAULT_RETRIEVAL_FILE = Path(__file__).resolve().parents[2] / "content" / "retrieval.yml"
+
+
+@functools.lru_cache(maxsize=1)
+def retrieval_settings() -> Dict[str, float]:
+    path = Path(os.environ.get("AHSCT_RETRIEVAL_FILE", DEFAULT_RETRIEVAL_FILE))
+    return {name: float(value) for name, value in yaml.safe_load(path.read_text(encoding="utf-8"))["similarity"].items()}
+
+
+def retrieval_setting(name: str) -> float:
+    """A similarity threshold of content/retrieval.yml (calibrated by scripts/calibrate_retrieval.py)."""
+    return retrieval_settings()[name]
