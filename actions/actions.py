@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import keeps_topic
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import Passage
 from actions.knowledge.topics import advice_topics, policy_of
@@ -72,6 +73,8 @@ class ActionAnswerFromCorpus(Action):
         if new:
             return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         knowledge, question = shared_knowledge_base(), question_text(tracker)
+        if refers_back_to_topic(tracker, knowledge, question, topic):
+            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
         passages = knowledge.answer(topic, question) if topic else []
         # A pushed claim ("approved in Mexico, confirm") is corrected, not echoed back with its place.
         if topic and policy_of(topic).by_country and latest_intent(tracker).startswith(TOPIC_INTENT_PREFIX):
@@ -92,6 +95,8 @@ class ActionAnswerFollowup(Action):
         passages = knowledge.follow_up(topic, question)
         if passages and topic not in passages[0].topics:
             topic = passages[0].main_topic
+        if not passages and refers_back_to_topic(tracker, knowledge, question, None):
+            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
         if not passages:
             # "What about the risks?" names no thing but a topic: NLU's next guess says which.
             topic = likely_topic(tracker.latest_message.get("intent_ranking") or [])
@@ -127,12 +132,15 @@ class ActionSearchCorpus(Action):
         new = on_new_topics(tracker, domain)
         if new:
             return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
+        knowledge, question = shared_knowledge_base(), question_text(tracker)
+        if refers_back_to_topic(tracker, knowledge, question, None):
+            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
         if len(buttons) == 2:
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
             return []
-        passages = shared_knowledge_base().open_search(question_text(tracker))
+        passages = knowledge.open_search(question)
         topic = passages[0].main_topic if passages else None
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
@@ -156,6 +164,43 @@ class ActionAnswerPersonalAdvice(Action):
         utter_cited(dispatcher, passages)
         dispatcher.utter_message(response="utter_ask_your_team")
         return [SlotSet("topic", topic), SlotSet("shown_passages", [p.id for p in passages])] if passages else []
+
+
+def refers_back_to_topic(tracker: Tracker, knowledge, question: str, topic: Optional[str]) -> bool:
+    """'And what came out of it?', 'who chaired it?': a short question about the conversation's topic."""
+    current = tracker.get_slot("topic")
+    if not current or current == topic or not question:
+        return False
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+    return keeps_topic(question, bool(knowledge.index.query(question).terms.entities), confidence)
+
+
+def answer_in_context(
+    dispatcher: CollectingDispatcher, tracker: Tracker, knowledge, question: str, domain: Dict[Text, Any],
+) -> List[EventType]:
+    """The conversation's topic answers, searched with the previous question's words too (they name the
+    thing "it" is), and passages already shown give way to the next ones."""
+    topic, shown = tracker.get_slot("topic"), set(tracker.get_slot("shown_passages") or [])
+    words = f"{previous_question(tracker)} {question}".strip()
+    passages = [p for p in knowledge.answer(topic, words) if p.id not in shown] or knowledge.more(topic, shown, words)
+    return send_passages(dispatcher, tracker, passages[:1] if passages else [], topic, domain)
+
+
+def previous_question(tracker: Tracker) -> str:
+    """The visitor's real question before the latest message ("tell me about the Lisbon meeting")."""
+    questions = list(user_questions(tracker))
+    return questions[1] if len(questions) > 1 else ""
+
+
+def user_questions(tracker: Tracker):
+    """The visitor's words, newest first, leaving out button payloads and "tell me more"."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = event.get("text") or ""
+        if intent != "ask_more" and text and not text.startswith("/"):
+            yield text
 
 
 def send_passages(
@@ -231,14 +276,7 @@ def question_text(tracker: Tracker) -> str:
 
 def topic_question(tracker: Tracker) -> str:
     """The visitor's latest words that were a question, not "tell me more": what the extra passages should answer."""
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        text = event.get("text") or ""
-        if intent != "ask_more" and not text.startswith("/"):
-            return text
-    return ""
+    return next(iter(user_questions(tracker)), "")
 
 
 def likely_topic(ranking: List[Dict[Text, Any]]) -> Optional[str]:

@@ -11,32 +11,25 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from nlp.language import ENGLISH, detect_language
+from nlp.question_focus import FULL_TEXT
+from nlp.stateless import StatelessComponent
 from safety.checks import decide_intent, odd_input
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class MessageGuard(GraphComponent):
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "MessageGuard":
-        return cls()
-
+class MessageGuard(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._guard(message)
         return messages
 
     def _guard(self, message: Message) -> None:
-        text = message.get("text") or ""
+        # The whole message, not only the question NLU read (nlp/question_focus.py): a crisis may be in the story.
+        text = message.get(FULL_TEXT) or message.get("text") or ""
         language = ENGLISH if odd_input(text) else detect_language(text)
         message.set("entities", [*message.get("entities", []), _language_entity(text, language)], add_to_output=True)
         override = decide_intent(text, language, message.get("intent") or {})

@@ -14,7 +14,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
@@ -49,8 +49,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: List[Message]) -> List[Message]:
-        texts = [message.get(TEXT) for message in messages]
-        wanted = [(message, text) for message, text in zip(messages, texts) if text]
+        # Only messages the tokenizer found words in: DIET expects sentence features beside sparse ones, and a
+        # message of blanks has none (its dense feature alone broke DIET's input signature).
+        wanted = [(message, message.get(TEXT)) for message in messages if message.get(TOKENS_NAMES[TEXT])]
         if not wanted:
             return messages
         # One batch for all messages: training featurises every example in a few seconds.

@@ -246,3 +246,35 @@ def test_conversation_acts_are_not_topics():
     from actions.actions import topic_of_intent
     assert [topic_of_intent(i) for i in ("ask_more", "ask_followup", "ask_personal_advice", "ask_risks")] == [
         None, None, None, "risks"]
+
+
+def lisbon_tracker(text: str, intent: str, confidence: float) -> Tracker:
+    shown = ["nmss-research-in-stem-cells#11"]
+    tracker = tracker_for(text, intent, slots={"topic": "consensus_history", "shown_passages": shown}, events=[
+        {"event": "user", "text": "tell me about the Lisbon meeting", "parse_data": {"intent": {"name": "ask_consensus_history"}}},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+    ])
+    tracker.latest_message["intent"]["confidence"] = confidence
+    return tracker
+
+
+def test_a_short_question_that_refers_back_stays_on_the_conversations_topic(knowledge_base):
+    tracker = lisbon_tracker("and what came out of it?", "ask_how_ahsct_works", 0.59)
+    messages, events = run(ActionAnswerFromCorpus(), tracker)
+    [passage] = [p for p in knowledge_base.passages if p.text == messages[0]["answer"]]
+    # What came out of the Lisbon meeting, from the topic of the conversation, not how AHSCT is done.
+    assert len(messages) == 1 and "consensus_history" in passage.topics and "next steps" in passage.text
+    assert events == [SlotSet("topic", "consensus_history"), SlotSet("shown_passages", ["nmss-research-in-stem-cells#11", passage.id])]
+
+
+def test_a_confident_new_topic_is_not_taken_for_a_reference_back(knowledge_base):
+    messages, events = run(ActionAnswerFromCorpus(), lisbon_tracker("is it safe?", "ask_risks", 0.95))
+    assert events[0] == SlotSet("topic", "risks")
+
+
+def test_a_question_naming_its_own_subject_does_not_refer_back():
+    from actions.context import refers_back
+    assert refers_back("and who chaired it?", names_something=False)
+    assert not refers_back("and who chaired it?", names_something=True)
+    assert not refers_back("what are the risks of the transplant for people over fifty years old in the uk", False)
+    assert not refers_back("what are the risks", False)

@@ -1,0 +1,33 @@
+"""Whether a short question refers back to the conversation's topic (content/context.yml, editable as data)."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Any, Dict
+
+import yaml
+
+DEFAULT_CONTEXT_FILE = Path(__file__).resolve().parents[1] / "content" / "context.yml"
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@functools.lru_cache(maxsize=1)
+def context_policy() -> Dict[str, Any]:
+    path = Path(os.environ.get("AHSCT_CONTEXT_FILE", DEFAULT_CONTEXT_FILE))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def refers_back(question: str, names_something: bool) -> bool:
+    """A short question that points back ("and who chaired it?") rather than naming its own subject."""
+    policy = context_policy()
+    words = [word.lower() for word in WORD.findall(question)]
+    if not words or len(words) > policy["max_words"] or names_something:
+        return False
+    return words[0] in policy["opening_words"] or bool(set(words) & set(policy["refers_back_words"]))
+
+
+def keeps_topic(question: str, names_something: bool, confidence: float) -> bool:
+    """Whether the conversation's topic should answer, not the one NLU guessed with this confidence."""
+    return confidence < context_policy()["keep_topic_below_confidence"] and refers_back(question, names_something)

@@ -1,0 +1,73 @@
+"""Questions worded the way people really ask (issue 12's examples), through the real servers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+SMALL_TALK = r"You're welcome|Hello, I'm AHSCT Guide"
+
+
+def answer(chat, sender, question):
+    chat.send(sender, "/greet")  # the welcome, as the widget does, so what follows is the answer alone
+    return chat.ask(sender, question)
+
+
+def test_how_does_hsct_work_is_answered_with_how_it_works(chat, sender):
+    reply = answer(chat, sender, "How does HSCT work?")
+    assert re.search(r"immune system|stem cells", reply) and "It is not yet known who might benefit" not in reply
+
+
+def test_a_comparison_with_another_drug_is_never_small_talk(chat, sender):
+    reply = answer(chat, sender, "Is AHSCT better than ocrevus?")
+    assert not re.search(SMALL_TALK, reply)
+    assert re.search(r"ocrelizumab|StarMS|RAM-MS|I can't tell you what is right for you", reply)
+
+
+def test_other_ms_treatments_are_declined_with_a_referral(chat, sender):
+    reply = answer(chat, sender, "What are the treatments for Multiple Sclerosis?")
+    assert "AHSCT is short for" not in reply  # never as if AHSCT were *the* treatment
+    assert re.search(r"neurologist|MS team|MS organisation", reply)
+
+
+def test_what_my_doctor_said_gets_no_verdict_and_a_referral(chat, sender):
+    reply = answer(chat, sender, "my doctor said HSCT isn't an option for me, is she wrong?")
+    assert "I can't tell you what is right for you" in reply
+
+
+@pytest.mark.parametrize("question, notice", [
+    ("¿Cómo se hace el trasplante autólogo de células madre?", "Solo respondo en inglés"),
+    ("Comment se déroule une autogreffe de cellules souches ?", "anglais"),
+    ("Come si fa il trapianto autologo di cellule staminali?", "inglese"),
+    ("Wie läuft eine Stammzelltransplantation ab?", "Englisch"),
+])
+def test_a_question_in_another_language_gets_the_notice_then_the_answer(chat, sender, question, notice):
+    reply = answer(chat, sender, question)
+    assert notice in reply
+    assert re.search(r"chemotherapy|stem cells", reply) and "Source:" in reply
+
+
+STORY = ("I was diagnosed three years ago and I have had four relapses even on Tysabri. I am scared, and my husband "
+         "and I have been reading about stem cells for weeks. We saw a clinic in Mexico online but we don't know what "
+         "to think about it or who to trust. {middle}Which trials are testing AHSCT at the moment?")
+
+
+def test_a_long_story_gets_its_final_question_answered(chat, sender):
+    reply = answer(chat, sender, STORY.format(middle=""))
+    assert re.search(r"BEAT-MS|StarMS|RAM-MS|NET-MS|MIST", reply)
+
+
+def test_a_crisis_inside_a_long_story_still_gets_the_crisis_reply_first(chat, sender):
+    replies = [r.get("text", "") for r in chat.send(sender, STORY.format(middle="Some days I want to end my life. "))]
+    assert re.search(r"emergency|crisis|Samaritans|116 123|999", replies[0])
+
+
+def test_context_holds_for_three_turns_on_the_lisbon_meeting(chat, sender):
+    first = answer(chat, sender, "tell me about the Lisbon meeting")
+    assert "Lisbon" in first
+    outcome = chat.ask(sender, "and what came out of it?")
+    chaired = chat.ask(sender, "who chaired it?")
+    spoke = chat.ask(sender, "who else spoke there?")
+    assert "next steps" in outcome
+    assert re.search(r"chair|led", chaired)
+    assert re.search(r"Lisbon|conference", spoke) and "Source:" in spoke
