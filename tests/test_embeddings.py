@@ -96,13 +96,6 @@ def test_the_calibrated_thresholds_are_similarities():
     assert all(0 < value < 1 for value in settings.values())
 
 
-def test_the_nlu_pipeline_uses_the_sentence_featurizer_on_the_unpacked_model():
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    names = [component["name"] for component in config["pipeline"]]
-    assert "nlp.sentence_featurizer.SentenceEmbeddingFeaturizer" in names
-    assert names.index("nlp.sentence_featurizer.SentenceEmbeddingFeaturizer") < names.index("DIETClassifier")
-
-
 def test_a_copy_of_the_model_elsewhere_still_passes_the_check(tmp_path):
     copy = tmp_path / "minilm"
     shutil.copytree(DEFAULT_EMBEDDING_MODEL, copy)

@@ -24,12 +24,6 @@ def test_a_comparison_with_another_drug_is_never_small_talk(chat, sender):
     assert re.search(r"ocrelizumab|StarMS|RAM-MS|I can't tell you what is right for you", reply)
 
 
-def test_other_ms_treatments_are_declined_with_a_referral(chat, sender):
-    reply = answer(chat, sender, "What are the treatments for Multiple Sclerosis?")
-    assert "AHSCT is short for" not in reply  # never as if AHSCT were *the* treatment
-    assert re.search(r"neurologist|MS team|MS organisation", reply)
-
-
 def test_what_my_doctor_said_gets_no_verdict_and_a_referral(chat, sender):
     reply = answer(chat, sender, "my doctor said HSCT isn't an option for me, is she wrong?")
     assert "I can't tell you what is right for you" in reply
@@ -60,14 +54,3 @@ def test_a_long_story_gets_its_final_question_answered(chat, sender):
 def test_a_crisis_inside_a_long_story_still_gets_the_crisis_reply_first(chat, sender):
     replies = [r.get("text", "") for r in chat.send(sender, STORY.format(middle="Some days I want to end my life. "))]
     assert re.search(r"emergency|crisis|Samaritans|116 123|999", replies[0])
-
-
-def test_context_holds_for_three_turns_on_the_lisbon_meeting(chat, sender):
-    first = answer(chat, sender, "tell me about the Lisbon meeting")
-    assert "Lisbon" in first
-    outcome = chat.ask(sender, "and what came out of it?")
-    chaired = chat.ask(sender, "who chaired it?")
-    spoke = chat.ask(sender, "who else spoke there?")
-    assert "next steps" in outcome
-    assert re.search(r"chair|led", chaired)
-    assert re.search(r"Lisbon|conference", spoke) and "Source:" in spoke
