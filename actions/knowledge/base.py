@@ -84,7 +84,9 @@ class KnowledgeBase:
         answered by the passages whose first topic it is, before those that only touch it, whatever
         the question's words (typos included), one passage per document.
         """
-        ranked = self.index.search(question, topics=[topic], limit=len(self.passages))
+        # Inside the topic the question's words rank (meaning ranked passages that only sound alike first:
+        # "people talk about" found a magazine's "people have talked about"); meaning reaches beyond it.
+        ranked = self.index.search(question, topics=[topic], limit=len(self.passages), words_only=True)
         ranked.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
         lead = self._lead(topic, question, ranked)
         named = self._about_named_things(question, [topic])
@@ -104,7 +106,7 @@ class KnowledgeBase:
         if not summaries or policy_of(topic).summary_first:
             # The topic's first summary in the file is its main answer; "tell me more" brings the others.
             return sorted(summaries, key=self.passages.index)[:1]
-        best = self.index.search(question, topics=[topic], limit=1, ranked_only=True)
+        best = self.index.search(question, topics=[topic], limit=1, ranked_only=True, words_only=True)
         return best if best and best[0] in summaries else []
 
     def places_not_covered(self, question: str, topic: str) -> List[str]:
@@ -121,7 +123,7 @@ class KnowledgeBase:
         """'Tell me more': the topic's passages not shown yet, those closest to the visitor's question first,
         and those whose first topic it is before those that only touch it."""
         shown = set(shown_ids)
-        ranked = self.index.search(question, topics=[topic], limit=len(self.passages))  # BM25, else corpus order
+        ranked = self.index.search(question, topics=[topic], limit=len(self.passages), words_only=True)  # BM25, else corpus order
         fresh = [p for p in ranked if p.id not in shown]
         fresh.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
         return fresh[:PASSAGES_PER_ANSWER]
@@ -155,7 +157,7 @@ class KnowledgeBase:
     def _about_named_things(self, question: str, topics: Optional[List[str]]) -> List[Passage]:
         # With entities_only, a question that names nothing specific matches no passage. Summaries name
         # nearly everything; a question about one thing ("and in Scotland?") wants the passage about it.
-        found = self.index.search(question, topics=topics, limit=len(self.passages), entities_only=True)
+        found = self.index.search(question, topics=topics, limit=len(self.passages), entities_only=True, words_only=True)
         # A passage whose heading names the thing is about it, not just mentioning it ("What is the BEAT-MS trial?").
         found.sort(key=lambda passage: not self.index.heading_names(passage, question))
         return [p for p in found if not p.is_summary][:PASSAGES_PER_NAMED_ANSWER]
