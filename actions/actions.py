@@ -180,7 +180,9 @@ def answer_in_context(
     thing "it" is), and passages already shown give way to the next ones."""
     topic, shown = tracker.get_slot("topic"), set(tracker.get_slot("shown_passages") or [])
     words = f"{previous_question(tracker)} {question}".strip()
-    passages = [p for p in knowledge.answer(topic, words) if p.id not in shown] or knowledge.more(topic, shown, words)
+    # By meaning: "the Lisbon meeting ... what came out of it" is near the passage on what it decided.
+    closest = knowledge.index.closest_in_meaning(words, lambda p: topic in p.topics and p.id not in shown and not p.is_summary)
+    passages = [passage for passage, _ in closest[:1]] or knowledge.more(topic, shown, words)
     return send_passages(dispatcher, tracker, passages[:1] if passages else [], topic, domain)
 
 
