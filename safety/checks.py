@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 import yaml
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
-PRIORITY = ("crisis", "emergency", "unwell", "personal_advice")
+PRIORITY = ("crisis", "emergency", "unwell", "personal_advice", "pushed_claim")
 # Longer than any real question; Rasa still stores it, but the bot does not try to answer it.
 MAX_MESSAGE_CHARS = 1000
 CODE_LIKE = re.compile(r"<\s*/?\s*[a-z][^>]*>|[{};]\s*$|^\s*(select|drop|insert|function|import|def|var|let)\b|javascript:|=>",
@@ -69,6 +69,8 @@ def decide_intent(text: str, language: str, intent: Dict) -> Optional[str]:
         return "odd_input"
     if concern == "personal_advice":
         return "ask_personal_advice"
+    if concern == "pushed_claim":  # "approved in Mexico, confirm": NLU takes it for a question (CV F1 0.0)
+        return "claim_approved"
     understood = intent.get("name") not in NOT_UNDERSTOOD and intent.get("confidence", 0) >= UNDERSTOOD_CONFIDENCE
     # "Buongiorno, come stai?": the bot cannot chat in Italian; the notice in Italian is the kind answer.
     if language != "en" and (not understood or intent.get("name") in SMALL_TALK):
