@@ -88,7 +88,6 @@ class PassageIndex:
         topics: Optional[Iterable[str]] = None,
         limit: int = 3,
         entities_only: bool = False,
-        min_shared_terms: Optional[int] = None,
         ranked_only: bool = False,
         min_specific_terms: Optional[int] = None,
         words_only: bool = False,
@@ -98,8 +97,7 @@ class PassageIndex:
         With ``topics``: only passages tagged with one of them (in corpus order when the
         query has no useful words, a button press say). Without: only passages that share
         enough with the query to answer it. With ``entities_only``: only passages naming an
-        entity the query names. With ``min_shared_terms``: only passages sharing that many content
-        words with the query, named things or not. With ``ranked_only``: only passages its words score above 0. With
+        entity the query names. With ``ranked_only``: only passages its words score above 0. With
         ``min_specific_terms``: only passages sharing that many specific words (found in few passages). With
         ``words_only``: ranked by BM25 alone.
         """
@@ -108,7 +106,6 @@ class PassageIndex:
         candidates = [
             position for position in range(len(self.passages))
             if self._eligible(position, asked.terms, wanted, entities_only)
-            and (min_shared_terms is None or len(asked.terms.content & self.terms[position].content) >= min_shared_terms)
             and (min_specific_terms is None or len(self._specific(asked.terms.content & self.terms[position].content)) >= min_specific_terms)
         ]
         if ranked_only:  # only passages the query's words actually score (not a button press's corpus order)
