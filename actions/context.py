@@ -31,3 +31,13 @@ def refers_back(question: str, names_something: bool) -> bool:
 def keeps_topic(question: str, names_something: bool, confidence: float) -> bool:
     """Whether the conversation's topic should answer, not the one NLU guessed with this confidence."""
     return confidence < context_policy()["keep_topic_below_confidence"] and refers_back(question, names_something)
+
+
+def follows_up(question: str, confidence: float) -> bool:
+    """A short question that carries the conversation on to a thing it names ("and in Scotland?")."""
+    policy = context_policy()
+    words = [word.lower() for word in WORD.findall(question)]
+    if not words or len(words) > policy["max_words"] or confidence >= policy["keep_topic_below_confidence"]:
+        return False
+    opening = " ".join(words)
+    return any(opening == phrase or opening.startswith(f"{phrase} ") for phrase in policy["follow_up_openings"])

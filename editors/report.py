@@ -190,7 +190,7 @@ def write_chart(questions: List[Question], path: Path) -> Optional[Path]:
     for topic, by_week in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
         heights = [by_week[week] for week in weeks]
         axes.bar(labels, heights, bottom=bottom, label=topic)
-        bottom = [b + h for b, h in zip(bottom, heights)]
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_title("Questions per topic per week")
     axes.set_xlabel("week starting")
     axes.set_ylabel("questions")

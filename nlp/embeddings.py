@@ -104,7 +104,7 @@ class SentenceEmbedder:
             batch = missing[start:start + BATCH_SIZE]
             tokens = self._tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
             vectors = self._pooled(tokens["input_ids"].astype(np.int32), tokens["attention_mask"].astype(np.int32))
-            self._cache.update(zip(batch, vectors.numpy().astype(np.float32)))
+            self._cache.update(zip(batch, vectors.numpy().astype(np.float32), strict=True))
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         return np.stack([self._cache[text] for text in texts])
@@ -126,7 +126,7 @@ class SentenceEmbedder:
             return 0  # no file yet, or an unreadable one: the texts are embedded again
         if vectors.ndim != 2 or vectors.shape[1:] != (DIMENSION,) or len(texts) != len(vectors):
             return 0
-        self._cache.update(zip((str(text) for text in texts), vectors.astype(np.float32)))
+        self._cache.update(zip((str(text) for text in texts), vectors.astype(np.float32), strict=True))
         return len(texts)
 
 

@@ -59,6 +59,3 @@ def common_word_hits(text: str) -> Dict[str, int]:
     lists = {**COMMON_WORDS, ENGLISH: ENGLISH_WORDS}
     return {code: sum(word in common for word in words) for code, common in lists.items()}
 
-
-def is_english(text: str) -> bool:
-    return detect_language(text) == ENGLISH

@@ -9,6 +9,16 @@ from actions.knowledge.base import shared_knowledge_base
 from devtools.stack import running_stack
 
 
+# Fixtures that start real servers: a test using one (directly or through another fixture) is end to end.
+SERVER_FIXTURES = {"stack", "cluster", "editors_stack", "playwright_driver"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SERVER_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.servers)
+
+
 @pytest.fixture(scope="session")
 def knowledge_base():
     return shared_knowledge_base()

@@ -278,3 +278,46 @@ def test_a_question_naming_its_own_subject_does_not_refer_back():
     assert not refers_back("and who chaired it?", names_something=True)
     assert not refers_back("what are the risks of the transplant for people over fifty years old in the uk", False)
     assert not refers_back("what are the risks", False)
+
+
+def test_topics_of_intents_come_from_the_content_policy():
+    from actions.knowledge.topics import is_claim, topics_of_intent
+    assert topics_of_intent("ask_risks") == ["risks"] and topics_of_intent("claim_cure") == ["approval"]
+    assert topics_of_intent("ask_more") == [] and topics_of_intent("greet") == []
+    assert is_claim("claim_approved") and not is_claim("ask_approval")
+
+
+def test_and_in_a_place_carries_the_conversations_topic_on_though_nlu_guessed_another(knowledge_base):
+    tracker = tracker_for("and in Scotland?", "ask_projects", slots={"topic": "availability", "shown_passages": []})
+    tracker.latest_message["intent"]["confidence"] = 0.55  # NLU thought of the research project in Glasgow
+    messages, events = run(ActionAnswerFromCorpus(), tracker)
+    assert "should be considered" in messages[0]["answer"] and events[0] == SlotSet("topic", "availability")
+
+
+def test_a_sure_new_topic_is_not_taken_for_a_follow_up():
+    from actions.context import follows_up
+    assert follows_up("and in Scotland?", 0.55) and follows_up("what about Norway?", 0.3)
+    assert not follows_up("and in Scotland?", 0.9)
+    assert not follows_up("what is ahsct", 0.3) and not follows_up("andorra?", 0.3)
+
+
+def test_a_follow_up_nlu_was_unsure_of_stays_on_the_conversations_topic(knowledge_base):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_followup", "confidence": 0.32}]
+    tracker = tracker_for("and in Scotland?", "nlu_fallback", slots={"topic": "availability"}, ranking=ranking)
+    tracker.latest_message["intent"]["confidence"] = 0.5
+    messages, events = run(ActionSearchCorpus(), tracker)
+    assert "should be considered" in messages[0]["answer"] and events[0] == SlotSet("topic", "availability")
+
+
+def test_a_reference_back_nlu_was_unsure_of_stays_on_the_conversations_topic(knowledge_base):
+    tracker = lisbon_tracker("and what came out of it?", "nlu_fallback", 0.5)
+    messages, events = run(ActionSearchCorpus(), tracker)
+    [passage] = [p for p in knowledge_base.passages if p.text == messages[0]["answer"]]
+    assert "consensus_history" in passage.topics and events[0] == SlotSet("topic", "consensus_history")
+
+
+def test_between_two_topics_nlu_hesitated_over_the_one_clearly_closer_in_meaning_answers(knowledge_base):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_how_ahsct_works", "confidence": 0.5},
+               {"name": "ask_who_benefits", "confidence": 0.48}]
+    messages, events = run(ActionSearchCorpus(), tracker_for("How does HSCT work?", "nlu_fallback", ranking=ranking))
+    assert messages[0]["response"] != "utter_did_you_mean" and events[0] == SlotSet("topic", "how_ahsct_works")

@@ -241,7 +241,7 @@ def fact_lines_of_sections_0_to_7():
 def test_the_current_fact_map_covers_every_fact_line_in_order():
     lines, entries = fact_lines_of_sections_0_to_7(), current_fact_map()
     assert len(entries) == len(lines)
-    assert [line for line, entry in zip(lines, entries) if not line.startswith(entry["fact"].strip())] == []
+    assert [line for line, entry in zip(lines, entries, strict=True) if not line.startswith(entry["fact"].strip())] == []
 
 
 @pytest.mark.parametrize("number", range(len(current_fact_map())), ids=lambda n: f"fact-{n + 1}")

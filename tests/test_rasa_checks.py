@@ -6,9 +6,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from scripts.nlu_eval import TARGET_MACRO_F1
+
+pytestmark = pytest.mark.rasa
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(ROOT / ".venv" / "bin" / "rasa")

@@ -1,10 +1,13 @@
 """The safety checks and the language test, without Rasa."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from nlp.language import detect_language
-from safety.checks import MAX_MESSAGE_CHARS, classify, decide_intent, odd_input
+from safety.checks import MAX_MESSAGE_CHARS, classify, decide_intent, names_a_subject, odd_input
 
 UNDERSTOOD = {"name": "ask_approval", "confidence": 0.95}
 
@@ -106,8 +109,29 @@ def test_language_is_detected(message, language):
         ("hello there", "en", {"name": "greet", "confidence": 0.98}, None),
         ("ciao, che tempo fa?", "it", {"name": "out_of_scope", "confidence": 0.9}, "other_language"),
         ("la terapia è approvata?", "it", UNDERSTOOD, None),
+        ("qwrtz plmkn vbxy", "en", {"name": "ask_more", "confidence": 0.61}, "nlu_fallback"),
+        ("hsct nmss rrms?", "en", UNDERSTOOD, None),
+        ("ms nhs hsct", "en", UNDERSTOOD, None),
+        # An approval question NLU found no topic in is answered as one; a topic NLU found is kept.
+        ("is hsct licenced", "en", {"name": "out_of_scope", "confidence": 0.96}, "ask_approval"),
+        ("has the FDA said yes to stem cells", "en", {"name": "nlu_fallback", "confidence": 0.5}, "ask_approval"),
+        ("which clinics are approved for hsct", "en", {"name": "ask_clinics", "confidence": 0.9}, None),
+        ("how do I renew my driving licence", "en", {"name": "out_of_scope", "confidence": 0.96}, None),
+        # NLU sure of a topic is not enough: the message must name one of the bot's subjects.
+        ("Wie ist das Wetter heute in Berlin?", "de", {"name": "ask_costs", "confidence": 0.93}, "other_language"),
+        ("Ist die Stammzelltherapie bei MS zugelassen?", "de", {"name": "ask_approval", "confidence": 0.93}, None),
+        ("¿dónde se hacen los ensayos clínicos?", "es", {"name": "ask_trials", "confidence": 0.9}, None),
         ("is it approved?", "en", UNDERSTOOD, None),
     ],
 )
 def test_decide_intent_puts_safety_first(text, language, intent, expected):
     assert decide_intent(text, language, intent) == expected
+
+
+def test_every_other_language_training_question_names_a_subject():
+    """An editor who adds an Italian, French, Spanish or German example adds its subject word too
+    (safety/patterns.yml), or the bot gives that question only the notice."""
+    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "nlu" / "other_languages.yml").read_text(encoding="utf-8"))
+    examples = [line.strip()[2:] for item in data["nlu"] for line in item["examples"].splitlines() if line.strip()]
+    assert len(examples) > 200
+    assert [example for example in examples if not names_a_subject(example)] == []

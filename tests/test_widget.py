@@ -126,7 +126,7 @@ def test_keyboard_visitor_asks_whether_any_therapy_is_approved_and_sees_the_sour
     cited = [citation for p in passages for citation in p.citations]
     citations = visitor.page.locator(".ahsct-msg--bot .ahsct-msg__source cite").all_inner_texts()
     assert [without_link_note(c) for c in citations[-len(cited):]] == cited
-    for reply, passage in zip(replies, passages):
+    for reply, passage in zip(replies, passages, strict=True):
         assert passage.text.split("\n")[0] in reply
     assert "No stem cell product is licensed for MS" in replies[0] and "no approved stem cell therapies" in replies[0]
 

@@ -109,15 +109,28 @@ class KnowledgeBase:
         best = self.index.search(question, topics=[topic], limit=1, ranked_only=True, words_only=True)
         return best if best and best[0] in summaries else []
 
+    def clearly_closer_topic(self, question: str, topics: Sequence[str]) -> Optional[str]:
+        """Of two topics NLU hesitated between, the one whose passages are clearly closer in meaning, or None."""
+        best = sorted(((self._closest_in_topic(question, topic), topic) for topic in topics), reverse=True)
+        if len(best) < 2 or best[0][0] < retrieval_setting("answers_similarity"):
+            return None
+        return best[0][1] if best[0][0] - best[1][0] >= retrieval_setting("choice_margin") else None
+
+    def _closest_in_topic(self, question: str, topic: str) -> float:
+        return max((self.index.meaning(p, question) for p in self.passages if topic in p.topics), default=-1.0)
+
     def places_not_covered(self, question: str, topic: str) -> List[str]:
         """The places the question names (as written) that no passage on the topic mentions."""
-        covered = {entity for p, terms in zip(self.passages, self.index.terms) if topic in p.topics for entity in terms.entities}
+        covered = {entity for p, terms in zip(self.passages, self.index.terms, strict=True) if topic in p.topics for entity in terms.entities}
         return [text for text, entity in self.index.places(question) if entity not in covered]
 
     def follow_up(self, topic: Optional[str], question: str) -> List[Passage]:
         """'What about in Paris?': the current topic's passages about what the question names, else any passage about it."""
-        named = self._about_named_things(question, [topic] if topic else None)
-        return named or self._about_named_things(question, None)
+        return self.named_in_topic(topic, question) or self._about_named_things(question, None)
+
+    def named_in_topic(self, topic: Optional[str], question: str) -> List[Passage]:
+        """The topic's passages about what the question names ("and in Scotland?")."""
+        return self._about_named_things(question, [topic]) if topic else []
 
     def more(self, topic: str, shown_ids: Iterable[str], question: str = "") -> List[Passage]:
         """'Tell me more': the topic's passages not shown yet, those closest to the visitor's question first,
