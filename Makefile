@@ -67,11 +67,11 @@ report: $(VENV)/.installed ## what visitors asked: make report [SINCE=YYYY-MM-DD
 	@$(PYTHON) -m editors.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL))
 
 ingest: $(VENV)/.installed $(EMBEDDING_MODEL) ## check data/corpus/ and publish it to running action servers (no retraining)
-	@$(PYTHON) -m actions.knowledge.ingest
+	@$(PYTHON) -m editors.ingest
 
 # Published by `make ingest`; built here when the corpus changed since.
-$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/ingest.py $(EMBEDDING_MODEL)
-	@scripts/setup-step "Checking the corpus and publishing it, with its sentence embeddings" $(PYTHON) -m actions.knowledge.ingest
+$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py editors/ingest.py $(EMBEDDING_MODEL)
+	@scripts/setup-step "Checking the corpus and publishing it, with its sentence embeddings" $(PYTHON) -m editors.ingest
 
 eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
 	@$(PYTHON) scripts/nlu_eval.py

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import follows_up, keeps_topic
+from actions.context import context_policy, follows_up, keeps_topic, refers_back
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import Passage
 from actions.knowledge.topics import advice_topics, is_claim, policy_of, topics_of_intent
@@ -49,9 +49,9 @@ class ActionAnswerOutOfScope(Action):
         return "action_answer_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        new = on_new_topics(tracker, domain)
-        if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
+        answered = answer_from_new_topics(dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
@@ -63,9 +63,9 @@ class ActionAnswerFromCorpus(Action):
         return "action_answer_from_corpus"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        new = on_new_topics(tracker, domain)
-        if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
+        answered = answer_from_new_topics(dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         topic = topic_of_intent(latest_intent(tracker))
         if refers_back_to_topic(tracker, knowledge, question, topic):
@@ -73,6 +73,9 @@ class ActionAnswerFromCorpus(Action):
         carried_on = follow_up_in_topic(tracker, knowledge, question, topic)
         if carried_on:
             return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain)
+        if topic and not nlu_is_sure(tracker) and knowledge.far_from(topic, question):
+            dispatcher.utter_message(response="utter_out_of_scope")  # "how do I renew my passport" is not how AHSCT is done
+            return []
         passages = knowledge.answer(topic, question) if topic else []
         # A pushed claim ("approved in Mexico, confirm") is corrected, not echoed back with its place.
         if topic and policy_of(topic).by_country and not is_claim(latest_intent(tracker)):
@@ -127,9 +130,9 @@ class ActionSearchCorpus(Action):
         return "action_search_corpus"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        new = on_new_topics(tracker, domain)
-        if new:
-            return send_passages(dispatcher, tracker, new, new[0].main_topic, domain)
+        answered = answer_from_new_topics(dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         # NLU unsure of "and what came out of it?" or "and in Scotland?": the conversation's topic answers.
         if refers_back_to_topic(tracker, knowledge, question, None):
@@ -177,7 +180,18 @@ def refers_back_to_topic(tracker: Tracker, knowledge, question: str, topic: Opti
     if not current or current == topic or not question:
         return False
     confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-    return keeps_topic(question, bool(knowledge.index.query(question).terms.entities), confidence)
+    names_something = bool(knowledge.index.query(question).terms.entities)
+    if keeps_topic(question, names_something, confidence):
+        return True
+    # NLU sure of another topic: "who chaired it?" is still about the meeting when only the meeting's passages
+    # share a word with it ("chaired"); "is it safe?" is about risks, whose passages say "safe".
+    return (refers_back(question, names_something) and knowledge.speaks_of(current, question)
+            and not (topic and knowledge.speaks_of(topic, question)))
+
+
+def nlu_is_sure(tracker: Tracker) -> bool:
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+    return confidence >= context_policy()["keep_topic_below_confidence"]
 
 
 def follow_up_in_topic(tracker: Tracker, knowledge, question: str, topic: Optional[str]) -> List[Passage]:
@@ -260,6 +274,14 @@ def opens_the_session(tracker: Tracker) -> bool:
             break
         user_messages += event.get("event") == "user"
     return user_messages == 1
+
+
+def answer_from_new_topics(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+) -> Optional[List[EventType]]:
+    """An editor's document on a subject no intent knows yet answers first, when it clearly matches; None if not."""
+    new = on_new_topics(tracker, domain)
+    return send_passages(dispatcher, tracker, new, new[0].main_topic, domain) if new else None
 
 
 def on_new_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[Passage]:

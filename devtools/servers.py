@@ -99,6 +99,7 @@ def rasa_server(
     cwd: Path = PROJECT_ROOT,
     api_token: Optional[str] = None,
     cors_origins: str = "",
+    env: Optional[dict] = None,
 ) -> Server:
     """cors_origins: the web page origins allowed to talk to the bot (REST CORS and socket.io origin check)."""
     command = [
@@ -109,7 +110,7 @@ def rasa_server(
         command += ["--enable-api", "--auth-token", api_token]
     if cors_origins:
         command += ["--cors", *cors_origins.split()]
-    env = quiet_env(CORS_ORIGINS=cors_origins)
+    env = quiet_env(CORS_ORIGINS=cors_origins, **(env or {}))
     return Server("Rasa server", command, f"http://{HOST}:{port}/", log_dir / f"rasa-{port}.log", cwd, env)
 
 

@@ -16,7 +16,7 @@ API_TOKEN = "test-token"
 class Stack:
     def __init__(
         self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
-        redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN,
+        redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN, rasa_env: Optional[dict] = None,
     ):
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
@@ -27,7 +27,8 @@ class Stack:
         self.page_url = f"http://{HOST}:{self.page_port}"
         # The HTTP API is on, with a token, so tests can read a conversation's tracker (api_token=None: off,
         # as `make run` starts it).
-        self.rasa = rasa_server(self.rasa_port, self.endpoints, workdir, api_token=api_token, cors_origins=self.page_url)
+        self.rasa = rasa_server(
+            self.rasa_port, self.endpoints, workdir, api_token=api_token, cors_origins=self.page_url, env=rasa_env)
         self.url = f"http://{HOST}:{self.rasa_port}"
         self.page = page_server(self.page_port, self.url, workdir)
         self.chat = RestChat(self.url)
@@ -61,9 +62,9 @@ class Stack:
 @contextlib.contextmanager
 def running_stack(
     workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
-    redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN,
+    redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN, rasa_env: Optional[dict] = None,
 ) -> Iterator[Stack]:
-    stack = Stack(workdir, actions_env, postgres_db, redis_url, api_token).start()
+    stack = Stack(workdir, actions_env, postgres_db, redis_url, api_token, rasa_env).start()
     try:
         yield stack
     finally:

@@ -1,6 +1,6 @@
 """A Rasa NLU component that runs last and decides, before any answer, how a message must be handled.
 
-Thin: the decisions are made by safety.checks and nlp.language, which are tested without Rasa.
+Thin: the decisions are made by safety.checks and nlp.language_detection, which are tested without Rasa.
 - crisis, emergency, unwell (safety/patterns.yml) override the intent, so the safe reply comes first;
 - odd input (empty, no words, huge, code-like) becomes `odd_input`;
 - a request for a personal decision becomes `ask_personal_advice`;
@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Text
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
-from nlp.language import ENGLISH, detect_language
+from nlp.language_detection import ENGLISH, detect_language
 from nlp.question_focus import FULL_TEXT
 from nlp.stateless import StatelessComponent
 from safety.checks import decide_intent, odd_input

@@ -10,7 +10,7 @@ from devtools.stack import running_stack
 
 
 # Fixtures that start real servers: a test using one (directly or through another fixture) is end to end.
-SERVER_FIXTURES = {"stack", "cluster", "editors_stack", "playwright_driver"}
+SERVER_FIXTURES = {"stack", "cluster", "editors_stack", "playwright_driver", "limited_stack"}
 
 
 def pytest_collection_modifyitems(items):
@@ -24,9 +24,14 @@ def knowledge_base():
     return shared_knowledge_base()
 
 
+# The shared stack lets the hostile-input test send its 220 messages on one conversation at full speed, so
+# each reaches NLU; tests/test_request_limits.py starts a stack of its own with the default rate limit.
+UNLIMITED = {"AHSCT_RATE_LIMIT_MESSAGES": "100000"}
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+    with running_stack(tmp_path_factory.mktemp("stack"), rasa_env=UNLIMITED) as running:
         yield running
 
 

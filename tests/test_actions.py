@@ -321,3 +321,17 @@ def test_between_two_topics_nlu_hesitated_over_the_one_clearly_closer_in_meaning
                {"name": "ask_who_benefits", "confidence": 0.48}]
     messages, events = run(ActionSearchCorpus(), tracker_for("How does HSCT work?", "nlu_fallback", ranking=ranking))
     assert messages[0]["response"] != "utter_did_you_mean" and events[0] == SlotSet("topic", "how_ahsct_works")
+
+
+def test_who_chaired_it_stays_on_the_meeting_though_nlu_is_sure_it_asks_who_benefits(knowledge_base):
+    messages, events = run(ActionAnswerFromCorpus(), lisbon_tracker("who chaired it?", "ask_who_benefits", 1.0))
+    assert "Jeffrey A. Cohen" in messages[0]["answer"] and events[0] == SlotSet("topic", "consensus_history")
+
+
+def test_a_question_nlu_was_unsure_of_and_far_from_its_topic_gets_what_the_bot_can_help_with(knowledge_base):
+    tracker = tracker_for("how do I renew my passport", "ask_how_ahsct_works")
+    tracker.latest_message["intent"]["confidence"] = 0.55
+    messages, events = run(ActionAnswerFromCorpus(), tracker)
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
+    sure = tracker_for("how do I renew my passport", "ask_how_ahsct_works")  # 0.98: NLU is trusted
+    assert run(ActionAnswerFromCorpus(), sure)[0][0]["response"] != "utter_out_of_scope"

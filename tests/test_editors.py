@@ -35,7 +35,7 @@ PARKING_QUESTION = "Where can visitors park at the Example MS Centre?"
 
 def ingest(corpus: Path, snapshot: Path) -> subprocess.CompletedProcess:
     """What `make ingest` runs, pointed at this test's corpus and snapshot."""
-    return subprocess.run([PYTHON, "-m", "actions.knowledge.ingest", "--corpus-dir", str(corpus), "--snapshot", str(snapshot)],
+    return subprocess.run([PYTHON, "-m", "editors.ingest", "--corpus-dir", str(corpus), "--snapshot", str(snapshot)],
                           cwd=ROOT, capture_output=True, text=True)
 
 

@@ -12,7 +12,7 @@ import pytest
 from actions.actions import ActionAnswerFromCorpus, ActionAnswerOutOfScope
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import load_corpus
-from actions.knowledge.ingest import check_corpus, main as ingest
+from editors.ingest import check_corpus, main as ingest
 from actions.knowledge.snapshot import read_snapshot
 from tests.test_actions import run, tracker_for
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlp.language import detect_language
+from nlp.language_detection import detect_language
 from safety.checks import MAX_MESSAGE_CHARS, classify, decide_intent, names_a_subject, odd_input
 
 UNDERSTOOD = {"name": "ask_approval", "confidence": 0.95}

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from actions.knowledge.language import search_terms
+from actions.knowledge.terms import search_terms
 
 
 def headings(passages):

@@ -54,3 +54,15 @@ def test_a_long_story_gets_its_final_question_answered(chat, sender):
 def test_a_crisis_inside_a_long_story_still_gets_the_crisis_reply_first(chat, sender):
     replies = [r.get("text", "") for r in chat.send(sender, STORY.format(middle="Some days I want to end my life. "))]
     assert re.search(r"emergency|crisis|Samaritans|116 123|999", replies[0])
+
+
+def test_follow_ups_keep_the_topic_for_several_turns(chat, sender, stack):
+    """'And in Scotland?', 'what about Wales?', 'and the Netherlands?': each about availability in that
+    country, with the date the sources give, three turns after the question that set the topic."""
+    answer(chat, sender, "is HSCT available on the NHS?")
+    turns = [("and in Scotland?", r"29 October 2019"), ("what about Wales?", r"Wales"),
+             ("and the Netherlands?", r"Netherlands|Zorginstituut")]
+    for question, fact in turns:
+        reply = chat.ask(sender, question)
+        assert re.search(fact, reply) and "Source:" in reply, (question, reply)
+        assert stack.tracker(sender)["slots"]["topic"] == "availability", question

@@ -9,6 +9,7 @@ could open a conversation with the bot from a visitor's browser.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
@@ -20,12 +21,29 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage as BadRequest  # 400 (this Sanic predates the BadRequest name)
 from sanic.request import Request
 
+from safety.rate_limit import rate_limit_from_environment
 from safety.visitor_input import visitor_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ORIGINS = "http://127.0.0.1:8080"
 MAX_SENDER_ID_LENGTH = 128
+# A visitor's message is cut at 1,200 characters (safety/visitor_input.py); its JSON, even with every
+# character escaped, with the sender id and a rating's metadata, stays far below this. A bigger body is
+# refused by Sanic with a 413 before it is read; a bigger socket.io packet by python-engineio, which closes
+# that connection (its default allows 1 MB).
+MAX_REQUEST_BYTES = 32 * 1024
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def limited(blueprint: Blueprint) -> Blueprint:
+    """The blueprint, with the Rasa server's request size capped when it starts."""
+
+    @blueprint.listener("before_server_start")
+    async def cap_request_size(app, _loop) -> None:
+        # Sanic reads it for each new connection, so setting it before the server starts is enough.
+        app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+
+    return blueprint
 
 
 def allowed_origins() -> FrozenSet[str]:
@@ -41,11 +59,16 @@ def origin_is_allowed(environ: Dict[str, Any], origins: FrozenSet[str]) -> bool:
 
 
 def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
-    """Visitor text made safe; and a reply even when the bot could not make one (the action server is down:
+    """Visitor text made safe; a conversation sending faster than a person types asked to slow down, before
+    NLU (safety/rate_limit.py); and a reply even when the bot could not make one (the action server is down:
     Rasa logs the failed action and sends nothing)."""
-    unavailable = domain_response_text("utter_cannot_look_up")
+    unavailable, slow_down = domain_response_text("utter_cannot_look_up"), domain_response_text("utter_slow_down")
+    rate_limit = rate_limit_from_environment()
 
     async def handle(message: UserMessage) -> Any:
+        if not rate_limit.allows(message.sender_id or "", time.monotonic()):
+            await message.output_channel.send_response(message.sender_id, {"text": slow_down})
+            return None
         message.text = visitor_text(message.text or "")
         output = message.output_channel = CountingOutputChannel(message.output_channel)
         result = await on_new_message(message)
@@ -80,7 +103,7 @@ class GuardedRestInput(RestInput):
     """POST /webhooks/rest/webhook with {"sender": "...", "message": "..."}; anything else is a 400."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        return limited(super().blueprint(guarded(on_new_message)))
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = request_body(req).get("sender")
@@ -113,7 +136,8 @@ def request_body(req: Request) -> Dict[str, Any]:
 
 class SocketIOWithOriginCheck(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        socketio_blueprint = super().blueprint(guarded(on_new_message))
+        socketio_blueprint = limited(super().blueprint(guarded(on_new_message)))
+        self.sio.eio.max_http_buffer_size = MAX_REQUEST_BYTES
         namespace = self.namespace or "/"
         rasa_connect = self.sio.handlers[namespace]["connect"]
         origins = allowed_origins()

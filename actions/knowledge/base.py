@@ -109,6 +109,16 @@ class KnowledgeBase:
         best = self.index.search(question, topics=[topic], limit=1, ranked_only=True, words_only=True)
         return best if best and best[0] in summaries else []
 
+    def speaks_of(self, topic: str, question: str) -> bool:
+        """Whether a passage of the topic shares a specific word with the question ("chaired")."""
+        return bool(self.index.search(question, topics=[topic], limit=1, min_specific_terms=1, words_only=True))
+
+    def far_from(self, topic: str, question: str) -> bool:
+        """Whether the question names nothing specific and is far in meaning from every passage of the topic."""
+        if not question.strip() or self.index.query(question).terms.entities:
+            return False
+        return self._closest_in_topic(question, topic) < retrieval_setting("topic_floor")
+
     def clearly_closer_topic(self, question: str, topics: Sequence[str]) -> Optional[str]:
         """Of two topics NLU hesitated between, the one whose passages are clearly closer in meaning, or None."""
         best = sorted(((self._closest_in_topic(question, topic), topic) for topic in topics), reverse=True)

@@ -11,7 +11,7 @@ import numpy as np
 from spacy.language import Language
 
 from actions.knowledge.corpus import Passage
-from actions.knowledge.language import Terms, places_in, terms_of
+from actions.knowledge.terms import Terms, places_in, terms_of
 
 # An open search (no topic) must share this many content terms with a passage, or one named entity.
 MIN_SHARED_CONTENT_TERMS = 2

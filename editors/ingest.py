@@ -22,7 +22,7 @@ from actions.knowledge.search import texts_to_embed
 from actions.knowledge.snapshot import write_snapshot
 from nlp.embeddings import saved_texts
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REVIEW_AGE_DAYS = 730
 # Two passages this alike (0..1, difflib's ratio on lower-case text) say the same thing.
 SAME_THING_SIMILARITY = 0.85
