@@ -11,6 +11,7 @@ import requests
 
 from safety.visitor_input import MAX_KEPT_CHARACTERS, visitor_text
 from tests.test_widget import XSS_PAYLOADS
+from web.channel import MAX_REQUEST_BYTES
 
 APPROVAL_QUESTION = "Is any stem cell therapy approved for MS?"
 
@@ -48,8 +49,11 @@ def test_there_are_at_least_200_hostile_inputs():
 def test_every_hostile_input_gets_a_reply_and_the_bot_answers_normally_afterwards(chat):
     sender = f"hostile-{uuid.uuid4().hex[:8]}"
     for text in hostile_inputs():
-        response = requests.post(chat.webhook, data=json.dumps({"sender": sender, "message": text}),
-                                 headers={"Content-Type": "application/json"}, timeout=60)
+        body = json.dumps({"sender": sender, "message": text})
+        response = requests.post(chat.webhook, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+        if len(body.encode()) > MAX_REQUEST_BYTES:  # far bigger than any message: refused at the door, a clear error
+            assert response.status_code == 413, (text[:80], response.status_code)
+            continue
         assert response.status_code == 200, (text[:80], response.status_code, response.text[:300])
         replies = response.json()
         assert replies and all(reply.get("text") or reply.get("buttons") for reply in replies), text[:80]
