@@ -68,11 +68,9 @@ class ActionAnswerFromCorpus(Action):
             return answered
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         topic = topic_of_intent(latest_intent(tracker))
-        if refers_back_to_topic(tracker, knowledge, question, topic):
-            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
-        carried_on = follow_up_in_topic(tracker, knowledge, question, topic)
-        if carried_on:
-            return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain)
+        in_context = answer_from_context(dispatcher, tracker, knowledge, question, topic, domain)
+        if in_context is not None:
+            return in_context
         if topic and not nlu_is_sure(tracker) and knowledge.far_from(topic, question):
             dispatcher.utter_message(response="utter_out_of_scope")  # "how do I renew my passport" is not how AHSCT is done
             return []
@@ -135,11 +133,9 @@ class ActionSearchCorpus(Action):
             return answered
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         # NLU unsure of "and what came out of it?" or "and in Scotland?": the conversation's topic answers.
-        if refers_back_to_topic(tracker, knowledge, question, None):
-            return answer_in_context(dispatcher, tracker, knowledge, question, domain)
-        carried_on = follow_up_in_topic(tracker, knowledge, question, None)
-        if carried_on:
-            return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain)
+        in_context = answer_from_context(dispatcher, tracker, knowledge, question, None, domain)
+        if in_context is not None:
+            return in_context
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         closer = knowledge.clearly_closer_topic(question, [topic_of_intent(c) for c in choices]) if choices else None
         if closer:
@@ -174,12 +170,25 @@ class ActionAnswerPersonalAdvice(Action):
         return [SlotSet("topic", topic), SlotSet("shown_passages", [p.id for p in passages])] if passages else []
 
 
+def answer_from_context(
+    dispatcher: CollectingDispatcher, tracker: Tracker, knowledge, question: str, topic: Optional[str],
+    domain: Dict[Text, Any],
+) -> Optional[List[EventType]]:
+    """A short question about the conversation's topic, not the one NLU guessed (`topic`), answered on that
+    topic: one that refers back ("who chaired it?") or carries on to a thing it names ("and in Scotland?").
+    None when the question is not one of them."""
+    if refers_back_to_topic(tracker, knowledge, question, topic):
+        return answer_in_context(dispatcher, tracker, knowledge, question, domain)
+    carried_on = follow_up_in_topic(tracker, knowledge, question, topic)
+    return send_passages(dispatcher, tracker, carried_on, tracker.get_slot("topic"), domain) if carried_on else None
+
+
 def refers_back_to_topic(tracker: Tracker, knowledge, question: str, topic: Optional[str]) -> bool:
     """'And what came out of it?', 'who chaired it?': a short question about the conversation's topic."""
     current = tracker.get_slot("topic")
     if not current or current == topic or not question:
         return False
-    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+    confidence = latest_confidence(tracker)
     names_something = bool(knowledge.index.query(question).terms.entities)
     if keeps_topic(question, names_something, confidence):
         return True
@@ -190,16 +199,18 @@ def refers_back_to_topic(tracker: Tracker, knowledge, question: str, topic: Opti
 
 
 def nlu_is_sure(tracker: Tracker) -> bool:
-    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-    return confidence >= context_policy()["keep_topic_below_confidence"]
+    return latest_confidence(tracker) >= context_policy()["keep_topic_below_confidence"]
+
+
+def latest_confidence(tracker: Tracker) -> float:
+    return (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
 
 
 def follow_up_in_topic(tracker: Tracker, knowledge, question: str, topic: Optional[str]) -> List[Passage]:
     """'And in Scotland?' after a question on availability: the conversation's topic's passages about the
     place, though NLU guessed another topic (the research project in Glasgow)."""
     current = tracker.get_slot("topic")
-    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-    if not current or current == topic or not follows_up(question, confidence):
+    if not current or current == topic or not follows_up(question, latest_confidence(tracker)):
         return []
     return knowledge.named_in_topic(current, question)
 
