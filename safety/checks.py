@@ -49,11 +49,7 @@ def load_patterns(path: Path = PATTERNS_FILE) -> Dict[str, List[re.Pattern]]:
 
 def classify(text: str, patterns: Optional[Dict[str, List[re.Pattern]]] = None) -> Optional[str]:
     """The most urgent concern the message raises, or None."""
-    lowered = _normalise(text)
-    for concern in PRIORITY:
-        if any(pattern.search(lowered) for pattern in (patterns or load_patterns())[concern]):
-            return concern
-    return None
+    return next((concern for concern in PRIORITY if matches(text, concern, patterns)), None)
 
 
 def odd_input(text: Optional[str]) -> Optional[str]:
