@@ -164,6 +164,18 @@ def test_each_passage_cites_every_source_it_uses_with_date_and_address(passages)
             assert len(passage.cited_documents) == len(passage.source_names), passage.id
 
 
+def test_every_stored_page_a_passage_cites_is_in_its_source_file(passages):
+    """A `page:` line points a reader to the stored page a passage comes from: its address is the source's own."""
+    cited_pages = [p for p in passages if p.pages]
+    assert cited_pages, "no passage names a stored page: bundled source files would all be cited by their main address"
+    for passage in cited_pages:
+        source = (SOURCES_DIR / passage.document.source_file).read_text(encoding="utf-8")
+        for page in passage.pages:
+            # A copy's original is cited by its DOI where the source gives one (docs/CORPUS.md, "Copies").
+            assert not page.url or page.url.removeprefix("https://doi.org/") in source, (passage.id, page.url)
+            assert f"{page.label}, {page.url}" in passage.source if page.url else page.label in passage.source
+
+
 @pytest.mark.parametrize("document", CURRENT_DOCUMENTS, ids=lambda path: path.stem)
 def test_address_and_date_come_from_the_source_header(document):
     """No document records an address or a date its source file does not give."""

@@ -64,6 +64,8 @@ def test_the_project_corpus_passes_every_check():
         (FRONT + PARKING + PARKING.replace("free", "nothing"), "bad.md:13: the heading 'Parking at the Example MS Centre' is used twice (also line 9)"),
         (FRONT + "\nSome words, but no passage.\n", "bad.md:8: no passages"),
         ("---\ntitle: [unclosed\n---\n" + PARKING, "bad.md:2: the front matter is not valid YAML"),
+        (FRONT + PARKING.replace("topics: visiting\n", "topics: visiting\npage: | https://example.org/map\n"),
+         "bad.md:9: passage 'Parking at the Example MS Centre' has a 'page:' line with no label"),
     ],
 )
 def test_a_malformed_document_is_refused_naming_file_and_line(tmp_path, text, expected):
@@ -110,6 +112,20 @@ def test_a_document_past_its_review_age_is_flagged_but_published(tmp_path):
     assert [str(w) for w in check.warnings] == [
         f"{tmp_path / 'old.md'}:1: last reviewed 2023-01-15, more than 730 days ago: please check it is still right"
     ]
+
+
+def test_a_passage_from_a_stored_page_cites_that_page_and_keeps_it_when_published(tmp_path):
+    pages = "page: Example Council car park notice (March 2026) | https://example.org/council\npage: Staff leaflet (undated)\n"
+    write(tmp_path, "parking.md", FRONT + PARKING.replace("topics: visiting\n", "topics: visiting\n" + pages))
+    passage, = load_corpus(tmp_path)
+    document = 'Example MS Charity (a made-up test document), "Parking at the Example MS Centre" (2026-10)'
+    assert passage.citations == [
+        f"{document}: Example Council car park notice (March 2026), https://example.org/council",
+        f"{document}: Staff leaflet (undated)",
+    ]
+    assert passage.text.startswith("Visitors to the Example MS Centre")
+    assert ingest(["--corpus-dir", str(tmp_path), "--snapshot", str(tmp_path / "snapshot.json")]) == 0
+    assert read_snapshot(tmp_path / "snapshot.json") == [passage]
 
 
 def test_ingest_publishes_a_snapshot_and_refuses_a_broken_corpus_leaving_it_unchanged(tmp_path, capsys):

@@ -32,6 +32,10 @@ SOURCES_LINE = re.compile(r"^sources: *(.*)$")
 # Example questions an editor writes for a passage, separated by " | ": retrieval matches visitors' words to them.
 QUESTIONS_LINE = re.compile(r"^questions: *(.*)$")
 QUESTION_SEPARATOR = "|"
+# A passage drawn from one stored page of a bundled source file names that page: "label | address".
+# Its citation then points to that page, not to the file's main address.
+PAGE_LINE = re.compile(r"^page: *(.*)$")
+PAGE_SEPARATOR = "|"
 # The reply's template ends "Source: {source}"; a passage with several sources gives each its own line.
 CITATION_SEPARATOR = "\nSource: "
 FRONT_MATTER_FENCE = "---"
@@ -84,6 +88,24 @@ class Document:
         cited = f'{self.organisation}, "{self.title}" ({self.date})'
         return f"{cited}, {self.url}" if self.url else cited
 
+    def citation_of_page(self, page: "Page") -> str:
+        """The document named as usual, then the stored page the passage comes from, with that page's address."""
+        cited = f'{self.organisation}, "{self.title}" ({self.date}): {page.label}'
+        return f"{cited}, {page.url}" if page.url else cited
+
+
+@dataclass(frozen=True)
+class Page:
+    """One stored page of a bundled source file: who wrote it, what and when (the label), and its address."""
+
+    label: str
+    url: str = ""
+
+    @classmethod
+    def parse(cls, value: str) -> "Page":
+        label, _, url = value.partition(PAGE_SEPARATOR)
+        return cls(label.strip(), url.strip())
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -98,6 +120,7 @@ class Passage:
     source_names: Tuple[str, ...] = ()
     cited: Tuple[Document, ...] = ()
     questions: Tuple[str, ...] = ()
+    pages: Tuple[Page, ...] = ()
 
     @property
     def main_topic(self) -> str:
@@ -115,7 +138,13 @@ class Passage:
 
     @property
     def citations(self) -> List[str]:
-        return [document.citation() for document in self.cited_documents]
+        return [citation for document in self.cited_documents for citation in self.citations_of(document)]
+
+    def citations_of(self, document: Document) -> List[str]:
+        """The document's citation; for the passage's own document, one per stored page it names, if any."""
+        if document != self.document or not self.pages:
+            return [document.citation()]
+        return [document.citation_of_page(page) for page in self.pages]
 
     @property
     def source(self) -> str:
@@ -307,7 +336,10 @@ def passage_from(path, document, number, heading, line, block, problems) -> Opti
     if not topic_names:
         problems.append(Problem(str(path), line, f"passage '{heading}' lists no topics"))
         return None
-    source_names, questions, rest = passage_lines(block, content)
+    source_names, questions, pages, rest = passage_lines(block, content)
+    if any(not page.label for page in pages):
+        problems.append(Problem(str(path), line, f"passage '{heading}' has a 'page:' line with no label before '|'"))
+        return None
     if document.is_summary and not source_names:
         problems.append(Problem(str(path), line, f"passage '{heading}' of a summary must name its sources on a 'sources:' line"))
         return None
@@ -317,22 +349,25 @@ def passage_from(path, document, number, heading, line, block, problems) -> Opti
         return None
     return Passage(
         id=f"{path.stem}#{number}", heading=heading, topics=topic_names, text=text, document=document, line=line,
-        source_names=source_names, questions=questions,
+        source_names=source_names, questions=questions, pages=pages,
     )
 
 
-def passage_lines(block: List[str], content: List[str]) -> Tuple[Tuple[str, ...], Tuple[str, ...], List[str]]:
-    """The `sources:` and `questions:` lines that may follow `topics:` (either order), and the text after them."""
+def passage_lines(block: List[str], content: List[str]) -> Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[Page, ...], List[str]]:
+    """The `sources:`, `questions:` and `page:` lines that may follow `topics:` (any order), and the text after them."""
     source_names: Tuple[str, ...] = ()
     questions: Tuple[str, ...] = ()
+    pages: List[Page] = []
     last = content[0]
-    for line in content[1:3]:
-        sources, asked = SOURCES_LINE.match(line.strip()), QUESTIONS_LINE.match(line.strip())
+    for line in content[1:]:
+        sources, asked, page = (pattern.match(line.strip()) for pattern in (SOURCES_LINE, QUESTIONS_LINE, PAGE_LINE))
         if sources:
             source_names = tuple(name.strip() for name in sources.group(1).split(",") if name.strip())
         elif asked:
             questions = tuple(q.strip() for q in asked.group(1).split(QUESTION_SEPARATOR) if q.strip())
+        elif page:
+            pages.append(Page.parse(page.group(1)))
         else:
             break
         last = line
-    return source_names, questions, block[block.index(last) + 1:]
+    return source_names, questions, tuple(pages), block[block.index(last) + 1:]

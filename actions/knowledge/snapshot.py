@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import List, Sequence
 
-from actions.knowledge.corpus import Document, Passage
+from actions.knowledge.corpus import Document, Page, Passage
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
@@ -27,7 +27,7 @@ def write_snapshot(passages: Sequence[Passage], path: Path) -> None:
                 "id": p.id, "heading": p.heading, "topics": list(p.topics), "text": p.text, "line": p.line,
                 "document": documents.index(p.document),
                 "source_names": list(p.source_names), "cited": [documents.index(d) for d in p.cited],
-                "questions": list(p.questions),
+                "questions": list(p.questions), "pages": [dataclasses.asdict(page) for page in p.pages],
             }
             for p in passages
         ],
@@ -48,7 +48,7 @@ def read_snapshot(path: Path) -> List[Passage]:
             id=p["id"], heading=p["heading"], topics=tuple(p["topics"]), text=p["text"],
             document=documents[p["document"]], line=p["line"],
             source_names=tuple(p["source_names"]), cited=tuple(documents[i] for i in p["cited"]),
-            questions=tuple(p["questions"]),
+            questions=tuple(p["questions"]), pages=tuple(Page(**page) for page in p["pages"]),
         )
         for p in content["passages"]
     ]
