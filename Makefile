@@ -32,11 +32,11 @@ help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 run: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## install what is missing, train if stale, start the servers and the demo page
-	@scripts/run.sh
+	@$(PYTHON) scripts/run.py
 
 run-cluster: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) ## two Rasa + two action servers behind nginx, on PostgreSQL and Redis
 	@scripts/ensure-nginx
-	@scripts/run-cluster.sh
+	@$(PYTHON) scripts/run.py --cluster
 
 # CI's tiers, fastest first: make runs them in this order and stops at the first that fails.
 test: ## install what is missing and run every test: lint, unit, validate, train, end to end
@@ -70,7 +70,7 @@ ingest: $(VENV)/.installed $(EMBEDDING_MODEL) ## check data/corpus/ and publish 
 	@$(PYTHON) -m editors.ingest
 
 # Published by `make ingest`; built here when the corpus changed since.
-$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py editors/ingest.py $(EMBEDDING_MODEL)
+$(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/snapshot.py editors/ingest.py $(EMBEDDING_MODEL)
 	@scripts/setup-step "Checking the corpus and publishing it, with its sentence embeddings" $(PYTHON) -m editors.ingest
 
 eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)

@@ -12,6 +12,7 @@ from actions.context import context_policy, follows_up, keeps_topic, refers_back
 from actions.knowledge.base import shared_knowledge_base
 from actions.knowledge.corpus import Passage
 from actions.knowledge.topics import advice_topics, is_claim, policy_of, topics_of_intent
+from settings import RENEWED_SESSION
 
 # Who may be able to have AHSCT: the general criteria that follow "I can't tell you what is right for you".
 ELIGIBILITY_TOPIC = "who_benefits"
@@ -278,11 +279,12 @@ def cited_response(passage: Passage) -> str:
 
 
 def opens_the_session(tracker: Tracker) -> bool:
-    """Whether the latest message is the session's first (the web widget greets silently to get the welcome)."""
+    """Whether the latest message is the session's first (the web widget greets silently to get the welcome).
+    A session the tracker store renewed mid-conversation (rasa_plugins/tracker_store.py) is no new visit."""
     user_messages = 0
     for event in reversed(tracker.events):
         if event.get("event") == "session_started":
-            break
+            return user_messages == 1 and RENEWED_SESSION not in (event.get("metadata") or {})
         user_messages += event.get("event") == "user"
     return user_messages == 1
 

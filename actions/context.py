@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
-from pathlib import Path
 from typing import Any, Dict
 
 import yaml
 
-DEFAULT_CONTEXT_FILE = Path(__file__).resolve().parents[1] / "content" / "context.yml"
+import settings
+
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 @functools.lru_cache(maxsize=1)
 def context_policy() -> Dict[str, Any]:
-    path = Path(os.environ.get("AHSCT_CONTEXT_FILE", DEFAULT_CONTEXT_FILE))
+    path = settings.path("AHSCT_CONTEXT_FILE")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

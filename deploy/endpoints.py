@@ -1,9 +1,10 @@
 """Write the Rasa server's endpoints file from the environment, so configuration, not code, picks the back ends.
 
-- no settings: conversations in SQLite (var/conversations.db), no lock store (one server);
+- no settings: conversations in SQLite (var/conversations.db), no lock store (one server); either way the
+  tracker store is rasa_plugins/tracker_store.py, whose sessions end after AHSCT_MAX_SESSION_TURNS messages;
 - TRACKER_DB_URL=postgresql://user:password@host:5432/db: the SQL tracker store on PostgreSQL
   (TRACKER_DB_LOGIN_DB: an existing database to log in to when Rasa should create `db`);
-- REDIS_URL=redis://[:password@]host:6379/0: the Redis lock store (deploy/lock_store.py), which several
+- REDIS_URL=redis://[:password@]host:6379/0: the Redis lock store (rasa_plugins/lock_store.py), which several
   Rasa servers sharing one tracker store need so that two messages of one conversation are never handled
   at once (REDIS_KEY_PREFIX, default "ahsct", keeps this bot's locks apart);
 - ACTIONS_URL: the action server (default http://127.0.0.1:5055/webhook).
@@ -18,21 +19,23 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ACTIONS_URL = "http://127.0.0.1:5055/webhook"
-DEFAULT_SQLITE = "var/conversations.db"
+import settings
+
+TRACKER_STORE = "rasa_plugins.tracker_store.BoundedSessionSQLTrackerStore"
 
 
-def tracker_store(url: Optional[str], login_db: Optional[str] = None) -> Dict:
-    if not url:
-        return {"type": "SQL", "dialect": "sqlite", "db": DEFAULT_SQLITE}
+def tracker_store(url: str, login_db: Optional[str], max_session_turns: int) -> Dict:
+    return {"type": TRACKER_STORE, **database(url, login_db), "max_session_turns": max_session_turns}
+
+
+def database(url: str, login_db: Optional[str] = None) -> Dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": unquote(parts.path[1:] if url.startswith("sqlite:///") else parts.path)}
+        return {"dialect": "sqlite", "db": unquote(parts.path[1:] if url.startswith("sqlite:///") else parts.path)}
     if parts.scheme not in ("postgresql", "postgres"):
         raise ValueError(f"TRACKER_DB_URL must be a postgresql:// or sqlite:/// URL, not {parts.scheme}://")
     store = {
-        "type": "SQL", "dialect": "postgresql", "url": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
+        "dialect": "postgresql", "url": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
         "db": parts.path.lstrip("/") or "rasa", "username": unquote(parts.username or "postgres"),
         "password": unquote(parts.password or ""),
     }
@@ -48,7 +51,7 @@ def lock_store(url: Optional[str], key_prefix: str) -> Optional[Dict]:
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError(f"REDIS_URL must be a redis:// URL, not {parts.scheme}://")
     store = {
-        "type": "deploy.lock_store.AtomicRedisLockStore", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
+        "type": "rasa_plugins.lock_store.AtomicRedisLockStore", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
         "db": int(parts.path.lstrip("/") or 0), "key_prefix": key_prefix, "use_ssl": parts.scheme == "rediss",
     }
     if parts.password:
@@ -57,11 +60,16 @@ def lock_store(url: Optional[str], key_prefix: str) -> Optional[Dict]:
 
 
 def endpoints(env: Mapping[str, str]) -> Dict:
+    def setting(name: str):
+        return settings.value(name, env)
+
     config = {
-        "action_endpoint": {"url": env.get("ACTIONS_URL", DEFAULT_ACTIONS_URL)},
-        "tracker_store": tracker_store(env.get("TRACKER_DB_URL"), env.get("TRACKER_DB_LOGIN_DB")),
+        "action_endpoint": {"url": setting("ACTIONS_URL")},
+        "tracker_store": tracker_store(
+            setting("TRACKER_DB_URL"), setting("TRACKER_DB_LOGIN_DB"), setting("AHSCT_MAX_SESSION_TURNS"),
+        ),
     }
-    locks = lock_store(env.get("REDIS_URL"), env.get("REDIS_KEY_PREFIX", "ahsct"))
+    locks = lock_store(setting("REDIS_URL"), setting("REDIS_KEY_PREFIX"))
     if locks:
         config["lock_store"] = locks
     return config

@@ -1,5 +1,5 @@
-"""`make run-cluster`'s script (nginx, two Rasa servers, two action servers) on free ports and a scratch
-PostgreSQL database, for the tests and the load test."""
+"""`make run-cluster` (scripts/run.py --cluster: nginx, two Rasa servers, two action servers) on free ports
+and a scratch PostgreSQL database, for the tests and the load test."""
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +14,7 @@ from typing import Iterator
 import psutil
 
 from devtools.databases import drop_database, scratch_database_name
-from devtools.servers import HOST, PROJECT_ROOT, free_port, quiet_env
+from devtools.servers import HOST, PROJECT_ROOT, VENV_BIN, free_port, quiet_env
 
 PORT_NAMES = ("RASA_PORT", "ACTIONS_PORT", "RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT_1", "ACTIONS_PORT_2", "WEB_PORT")
 STARTUP_TIMEOUT_S = 400
@@ -30,7 +30,8 @@ def running_cluster(log: Path, **settings: str) -> Iterator[dict]:
     if "CORS_ORIGINS" not in settings:
         env.pop("CORS_ORIGINS", None)  # the script's default: the demo page on WEB_PORT
     with log.open("wb") as out:
-        script = subprocess.Popen(["scripts/run-cluster.sh"], cwd=PROJECT_ROOT, env=env, stdout=out,
+        script = subprocess.Popen([str(VENV_BIN / "python"), "scripts/run.py", "--cluster"], cwd=PROJECT_ROOT, env=env,
+                                  stdout=out,
                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -14,9 +14,9 @@ import requests
 
 from deploy import endpoints as deploy_endpoints
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from settings import HOST, PROJECT_ROOT, SHARED_POSTGRES
+
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 240
 
 
@@ -43,21 +43,28 @@ class Server:
     process: Optional[subprocess.Popen] = None
 
     def start(self) -> "Server":
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self._wait_until_healthy()
+        return self.launch().wait_until_healthy()
+
+    def launch(self) -> "Server":
+        """Start the process without waiting, so several servers can start at once (scripts/run.py)."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
-    def _wait_until_healthy(self) -> None:
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_until_healthy(self) -> "Server":
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early; log:\n{self.log_tail()}")
             try:
                 if requests.get(self.health_url, timeout=2).ok:
-                    return
+                    return self
             except requests.RequestException:
                 pass
             time.sleep(0.5)
@@ -125,11 +132,13 @@ def page_server(port: int, rasa_url: str, log_dir: Path) -> Server:
 
 
 def write_endpoints(
-    path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None, redis_url: Optional[str] = None
+    path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None, redis_url: Optional[str] = None,
+    rasa_env: Optional[dict] = None,
 ) -> Path:
     """The endpoints `make run` writes (deploy/endpoints.py), for a test action server and database: a SQLite
-    file, or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`)."""
-    env = {"ACTIONS_URL": f"http://{HOST}:{actions_port}/webhook", "TRACKER_DB_URL": f"sqlite:///{sqlite_db}"}
+    file, or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`).
+    `rasa_env` is the Rasa server's own environment: the endpoints read their settings from it too."""
+    env = {**(rasa_env or {}), "ACTIONS_URL": f"http://{HOST}:{actions_port}/webhook", "TRACKER_DB_URL": f"sqlite:///{sqlite_db}"}
     if postgres_db:
         env.update(TRACKER_DB_URL=postgres_url(postgres_db), TRACKER_DB_LOGIN_DB="test")
     if redis_url:
@@ -138,4 +147,4 @@ def write_endpoints(
 
 
 def postgres_url(database: str) -> str:
-    return f"postgresql://postgres@{HOST}:5432/{database}"
+    return f"{SHARED_POSTGRES}/{database}"

@@ -21,7 +21,8 @@ class Stack:
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
-        self.endpoints = write_endpoints(workdir / "endpoints.yml", self.actions_port, self.database, postgres_db, redis_url)
+        self.endpoints = write_endpoints(
+            workdir / "endpoints.yml", self.actions_port, self.database, postgres_db, redis_url, rasa_env)
         self.database_url = postgres_url(postgres_db) if postgres_db else f"sqlite:///{self.database}"
         self.actions = action_server(self.actions_port, workdir, env=actions_env)
         self.page_url = f"http://{HOST}:{self.page_port}"

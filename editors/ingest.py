@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 import sys
 from collections import Counter
@@ -21,9 +20,8 @@ from actions.knowledge.base import embedder, embeddings_file
 from actions.knowledge.search import texts_to_embed
 from actions.knowledge.snapshot import write_snapshot
 from nlp.embeddings import saved_texts
+import settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REVIEW_AGE_DAYS = 730
 # Two passages this alike (0..1, difflib's ratio on lower-case text) say the same thing.
 SAME_THING_SIMILARITY = 0.85
 # Passages sharing fewer of their words than this (0..1) are not compared letter by letter.
@@ -95,14 +93,13 @@ def publish_embeddings(passages: Sequence[Passage], snapshot: Path) -> None:
 
 
 def review_age_days() -> int:
-    return int(os.environ.get("AHSCT_REVIEW_AGE_DAYS", DEFAULT_REVIEW_AGE_DAYS))
+    return int(settings.value("AHSCT_REVIEW_AGE_DAYS"))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Check the corpus and publish it to the action servers.")
-    parser.add_argument("--corpus-dir", type=Path, default=Path(os.environ.get("AHSCT_CORPUS_DIR", PROJECT_ROOT / "data" / "corpus")))
-    parser.add_argument("--snapshot", type=Path, default=Path(os.environ.get(
-        "AHSCT_CORPUS_SNAPSHOT", PROJECT_ROOT / "build" / "corpus" / "corpus.json")))
+    parser.add_argument("--corpus-dir", type=Path, default=settings.path("AHSCT_CORPUS_DIR"))
+    parser.add_argument("--snapshot", type=Path, default=settings.path("AHSCT_CORPUS_SNAPSHOT"))
     parser.add_argument("--review-age-days", type=int, default=None, help="default: AHSCT_REVIEW_AGE_DAYS or 730")
     args = parser.parse_args(argv)
 

@@ -12,7 +12,6 @@ import csv
 import datetime
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
@@ -21,9 +20,8 @@ import sqlalchemy
 
 from safety.redaction import redact
 from safety.visitor_input import without_control_characters
+import settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
 DEFAULT_DAYS = 28
 # Replies that mean "I could not answer that from my sources".
 NOT_ANSWERED = {"utter_not_in_sources", "utter_default", "utter_out_of_scope", "utter_did_you_mean"}
@@ -205,13 +203,20 @@ def parse_day(text: str) -> datetime.datetime:
     return datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time(), datetime.timezone.utc)
 
 
+def tracker_db_url() -> str:
+    """TRACKER_DB_URL; a relative SQLite path is the Rasa server's, which runs in the project root."""
+    url = str(settings.value("TRACKER_DB_URL"))
+    relative = url.startswith("sqlite:///") and not url.startswith("sqlite:////")
+    return f"sqlite:///{settings.PROJECT_ROOT / url[len('sqlite:///'):]}" if relative else url
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Report what visitors asked, from the tracker store.")
-    parser.add_argument("--db", default=os.environ.get("TRACKER_DB_URL", DEFAULT_DB_URL),
+    parser.add_argument("--db", default=tracker_db_url(),
                         help="SQLAlchemy URL of the tracker store (default: TRACKER_DB_URL or var/conversations.db)")
     parser.add_argument("--since", type=parse_day, help=f"first day, YYYY-MM-DD (default: {DEFAULT_DAYS} days ago)")
     parser.add_argument("--until", type=parse_day, help="day after the last one, YYYY-MM-DD (default: now)")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "visitors")
+    parser.add_argument("--out", type=Path, default=settings.PROJECT_ROOT / "reports" / "visitors")
     args = parser.parse_args(argv)
     until = args.until or datetime.datetime.now(datetime.timezone.utc)
     since = args.since or until - datetime.timedelta(days=DEFAULT_DAYS)

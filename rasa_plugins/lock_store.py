@@ -4,16 +4,16 @@ Rasa Open Source's RedisLockStore reads a conversation's ticket list, changes it
 servers taking a ticket at the same moment can both go ahead (RasaHQ/rasa#9213; the fix went only into
 Rasa Pro). Two messages of one conversation then interleave and events are lost — our concurrency test saw
 exactly that. This store takes the lock with one atomic Redis command (SET NX PX, through redis-py's Lock)
-and releases it only if it still owns it.
+and releases it only if it still owns it. It uses redis-py's asyncio client, so waiting for a lock or for
+Redis never blocks the Rasa server's event loop (other conversations go on meanwhile).
 """
 from __future__ import annotations
 
-import asyncio
-import time
 from contextlib import asynccontextmanager
 from typing import AsyncGenerator, Optional, Text
 
-import redis
+import redis.asyncio
+import redis.exceptions
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -24,7 +24,8 @@ POLL_SECONDS = 0.02
 class AtomicRedisLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         settings = endpoint_config.kwargs
-        self.red = redis.StrictRedis(
+        # The client connects on first use, inside the server's running event loop.
+        self.red = redis.asyncio.Redis(
             host=endpoint_config.url or "127.0.0.1",
             port=int(settings.get("port", 6379)),
             db=int(settings.get("db", 0)),
@@ -39,17 +40,16 @@ class AtomicRedisLockStore(LockStore):
     async def lock(
         self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncGenerator[None, None]:
-        mutex = self.red.lock(self.key_prefix + conversation_id, timeout=lock_lifetime)
-        deadline = time.monotonic() + lock_lifetime
-        while not mutex.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                raise LockError(f"Could not acquire the lock for conversation '{conversation_id}'.")
-            await asyncio.sleep(POLL_SECONDS)
+        mutex = self.red.lock(
+            self.key_prefix + conversation_id, timeout=lock_lifetime, sleep=POLL_SECONDS, blocking_timeout=lock_lifetime,
+        )
+        if not await mutex.acquire():
+            raise LockError(f"Could not acquire the lock for conversation '{conversation_id}'.")
         try:
             yield
         finally:
             try:
-                mutex.release()
+                await mutex.release()
             except redis.exceptions.LockError:
                 pass  # it expired while held; another server may own it now
 
@@ -58,7 +58,7 @@ class AtomicRedisLockStore(LockStore):
         return None
 
     def delete_lock(self, conversation_id: Text) -> None:
-        self.red.delete(self.key_prefix + conversation_id)
+        pass  # never called: Rasa calls it only from the ticket bookkeeping replaced above
 
     def save_lock(self, lock: TicketLock) -> None:
         pass

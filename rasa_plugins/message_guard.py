@@ -15,8 +15,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from nlp.language_detection import ENGLISH, detect_language
-from nlp.question_focus import FULL_TEXT
-from nlp.stateless import StatelessComponent
+from rasa_plugins.question_focus import FULL_TEXT
+from rasa_plugins.stateless import StatelessComponent
 from safety.checks import decide_intent, odd_input
 
 
@@ -28,7 +28,7 @@ class MessageGuard(StatelessComponent):
         return messages
 
     def _guard(self, message: Message) -> None:
-        # The whole message, not only the question NLU read (nlp/question_focus.py): a crisis may be in the story.
+        # The whole message, not only the question NLU read (rasa_plugins/question_focus.py): a crisis may be in the story.
         text = message.get(FULL_TEXT) or message.get("text") or ""
         language = ENGLISH if odd_input(text) else detect_language(text)
         message.set("entities", [*message.get("entities", []), _language_entity(text, language)], add_to_output=True)

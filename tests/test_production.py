@@ -21,7 +21,10 @@ UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a minu
 
 def test_no_settings_means_sqlite_and_no_lock_store():
     config = endpoints({})
-    assert config["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": "var/conversations.db"}
+    assert config["tracker_store"] == {
+        "type": "rasa_plugins.tracker_store.BoundedSessionSQLTrackerStore", "dialect": "sqlite",
+        "db": "var/conversations.db", "max_session_turns": 50,
+    }
     assert "lock_store" not in config
 
 
@@ -30,13 +33,15 @@ def test_urls_choose_postgresql_and_redis():
         "TRACKER_DB_URL": "postgresql://bot:s%40cret@db.internal:6543/ahsct",
         "REDIS_URL": "redis://:pw@cache.internal:6380/3",
         "ACTIONS_URL": "http://actions:5055/webhook",
+        "AHSCT_MAX_SESSION_TURNS": "200",
     })
     assert config["tracker_store"] == {
-        "type": "SQL", "dialect": "postgresql", "url": "db.internal", "port": 6543, "db": "ahsct",
-        "username": "bot", "password": "s@cret",
+        "type": "rasa_plugins.tracker_store.BoundedSessionSQLTrackerStore", "dialect": "postgresql",
+        "url": "db.internal", "port": 6543, "db": "ahsct", "username": "bot", "password": "s@cret",
+        "max_session_turns": 200,
     }
     assert config["lock_store"] == {
-        "type": "deploy.lock_store.AtomicRedisLockStore", "url": "cache.internal", "port": 6380, "db": 3, "key_prefix": "ahsct", "use_ssl": False,
+        "type": "rasa_plugins.lock_store.AtomicRedisLockStore", "url": "cache.internal", "port": 6380, "db": 3, "key_prefix": "ahsct", "use_ssl": False,
         "password": "pw",
     }
     assert config["action_endpoint"] == {"url": "http://actions:5055/webhook"}
@@ -76,7 +81,7 @@ def user_turns(events):
 
 
 def test_concurrent_messages_across_two_replicas_are_each_stored_once_with_their_replies(cluster):
-    """With Rasa's own RedisLockStore this lost events (see deploy/lock_store.py)."""
+    """With Rasa's own RedisLockStore this lost events (see rasa_plugins/lock_store.py)."""
     stack, second = cluster
     replicas = [RestChat(stack.url, timeout_s=180), RestChat(second.rasa_url, timeout_s=180)]  # 500 messages queue up
     senders = [f"cluster-{uuid.uuid4().hex[:8]}" for _ in range(50)]

@@ -12,7 +12,8 @@ import yaml
 
 from devtools.stack import running_stack
 from safety.rate_limit import DEFAULT_MESSAGES, DEFAULT_SECONDS
-from web.channel import MAX_REQUEST_BYTES, PROJECT_ROOT
+from settings import PROJECT_ROOT
+from web.channel import MAX_REQUEST_BYTES
 
 SLOW_DOWN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"]["utter_slow_down"][0]["text"]
 

@@ -8,12 +8,9 @@ could open a conversation with the bot from a visitor's browser.
 """
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
-import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
@@ -23,15 +20,12 @@ from sanic.request import Request
 
 from safety.rate_limit import rate_limit_from_environment
 from safety.visitor_input import visitor_text
+from web.domain_text import domain_response_text
+import settings
+from settings import MAX_REQUEST_BYTES, MAX_SENDER_ID_LENGTH
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ORIGINS = "http://127.0.0.1:8080"
-MAX_SENDER_ID_LENGTH = 128
-# A visitor's message is cut at 1,200 characters (safety/visitor_input.py); its JSON, even with every
-# character escaped, with the sender id and a rating's metadata, stays far below this. A bigger body is
-# refused by Sanic with a 413 before it is read; a bigger socket.io packet by python-engineio, which closes
-# that connection (its default allows 1 MB).
-MAX_REQUEST_BYTES = 32 * 1024
+# A bigger body than MAX_REQUEST_BYTES (settings.py) is refused by Sanic with a 413 before it is read; a
+# bigger socket.io packet by python-engineio, which closes that connection (its default allows 1 MB).
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -48,7 +42,7 @@ def limited(blueprint: Blueprint) -> Blueprint:
 
 def allowed_origins() -> FrozenSet[str]:
     """CORS_ORIGINS: the site origins, separated by spaces or commas (the same list `make run` gives --cors)."""
-    configured = os.environ.get("CORS_ORIGINS", DEFAULT_ORIGINS)
+    configured = str(settings.value("CORS_ORIGINS"))
     return frozenset(origin.rstrip("/") for origin in configured.replace(",", " ").split())
 
 
@@ -91,12 +85,6 @@ class CountingOutputChannel(OutputChannel):
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
-
-
-def domain_response_text(response: str) -> str:
-    """Editors keep every visitor-facing sentence in domain.yml, this one too."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return domain["responses"][response][0]["text"]
 
 
 class GuardedRestInput(RestInput):

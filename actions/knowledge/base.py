@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from pathlib import Path
 from typing import Collection, Iterable, List, Optional, Sequence, Tuple
 
@@ -13,15 +12,11 @@ from actions.knowledge.corpus import Passage, load_corpus
 from actions.knowledge.search import PassageIndex
 from actions.knowledge.snapshot import read_snapshot
 from nlp.embeddings import shared_embedder
+import settings
 from actions.knowledge.topics import policy_of, retrieval_setting
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
-DEFAULT_SNAPSHOT = PROJECT_ROOT / "build" / "corpus" / "corpus.json"
-DEFAULT_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "ahsct_pipeline"
-DEFAULT_EMBEDDING_MODEL = PROJECT_ROOT / "build" / "minilm"
 # One passage from each source at most, so an answer stays short and names every source once.
 PASSAGES_PER_ANSWER = 2
 # A question naming something ("skin cells", "Paris") gets every passage about it, up to this many.
@@ -208,7 +203,7 @@ class LiveKnowledgeBase:
         self._knowledge: Optional[KnowledgeBase] = None
 
     def current(self) -> KnowledgeBase:
-        snapshot = Path(os.environ.get("AHSCT_CORPUS_SNAPSHOT", DEFAULT_SNAPSHOT))
+        snapshot = settings.path("AHSCT_CORPUS_SNAPSHOT")
         version = snapshot_version(snapshot)
         if self._knowledge is None or version != self._version:
             try:
@@ -226,7 +221,7 @@ class LiveKnowledgeBase:
     def _passages(snapshot: Path, version: Optional[Tuple]) -> List[Passage]:
         if version is not None:
             return read_snapshot(snapshot)
-        return load_corpus(Path(os.environ.get("AHSCT_CORPUS_DIR", DEFAULT_CORPUS_DIR)))
+        return load_corpus(settings.path("AHSCT_CORPUS_DIR"))
 
 
 def snapshot_version(snapshot: Path) -> Optional[Tuple]:
@@ -239,12 +234,12 @@ def snapshot_version(snapshot: Path) -> Optional[Tuple]:
 
 @functools.lru_cache(maxsize=1)
 def spacy_pipeline() -> "spacy.language.Language":
-    return spacy.load(Path(os.environ.get("AHSCT_SPACY_PIPELINE", DEFAULT_SPACY_PIPELINE)))
+    return spacy.load(settings.path("AHSCT_SPACY_PIPELINE"))
 
 
 def embedder(snapshot: Path):
     """The sentence embedder, holding the vectors `make ingest` saved beside the snapshot (others are computed)."""
-    model = shared_embedder(os.environ.get("AHSCT_EMBEDDING_MODEL", str(DEFAULT_EMBEDDING_MODEL)))
+    model = shared_embedder(str(settings.path("AHSCT_EMBEDDING_MODEL")))
     for saved in saved_embeddings(snapshot):
         model.load(saved)
     return model
@@ -252,7 +247,7 @@ def embedder(snapshot: Path):
 
 def saved_embeddings(snapshot: Path) -> List[Path]:
     """The vectors saved beside this snapshot, then the project's own (a test's snapshot shares most texts)."""
-    return list(dict.fromkeys([embeddings_file(snapshot), embeddings_file(DEFAULT_SNAPSHOT)]))
+    return list(dict.fromkeys([embeddings_file(snapshot), embeddings_file(settings.default_path("AHSCT_CORPUS_SNAPSHOT"))]))
 
 
 def embeddings_file(snapshot: Path) -> Path:

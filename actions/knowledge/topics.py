@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-DEFAULT_TOPICS_FILE = Path(__file__).resolve().parents[2] / "content" / "topics.yml"
+import settings
+
 TOPIC_INTENT_PREFIX = "ask_"
 # Intents named ask_ that are conversation acts, not topics.
 CONVERSATION_ACTS = ("ask_more", "ask_followup", "ask_personal_advice")
@@ -33,7 +32,7 @@ class TopicPolicy:
 
 @functools.lru_cache(maxsize=1)
 def topic_policies() -> Dict[str, TopicPolicy]:
-    path = Path(os.environ.get("AHSCT_TOPICS_FILE", DEFAULT_TOPICS_FILE))
+    path = settings.path("AHSCT_TOPICS_FILE")
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]
     return {name: _policy(name, flags or {}) for name, flags in entries.items()}
 
@@ -68,12 +67,11 @@ def advice_topics() -> tuple:
     return tuple(name for name, policy in topic_policies().items() if policy.advice_prone)
 
 
-DEFAULT_RETRIEVAL_FILE = Path(__file__).resolve().parents[2] / "content" / "retrieval.yml"
 
 
 @functools.lru_cache(maxsize=1)
 def retrieval_settings() -> Dict[str, float]:
-    path = Path(os.environ.get("AHSCT_RETRIEVAL_FILE", DEFAULT_RETRIEVAL_FILE))
+    path = settings.path("AHSCT_RETRIEVAL_FILE")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {name: float(value) for block in ("similarity", "set_by_hand") for name, value in raw.get(block, {}).items()}
 

@@ -1,0 +1,77 @@
+"""Sessions of bounded length (rasa_plugins/tracker_store.py), on a real SQLite tracker store: after the
+limit a new session starts silently, keeps every slot, and stores no event twice and loses none."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_plugins.tracker_store import BoundedSessionSQLTrackerStore, visitor_turns
+from settings import PROJECT_ROOT, RENEWED_SESSION
+
+LIMIT = 3
+
+
+@pytest.fixture
+def store(tmp_path):
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    return BoundedSessionSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "c.db"), max_session_turns=LIMIT)
+
+
+def one_turn(tracker: DialogueStateTracker, number: int) -> None:
+    tracker.update(UserUttered(f"question {number}", {"name": "ask_risks", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_answer_from_corpus"))
+    tracker.update(BotUttered(f"answer {number}"))
+    tracker.update(SlotSet("topic", f"topic {number}"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def talk(store, sender: str, turns: int) -> None:
+    """Each turn as the Rasa server has it: the tracker retrieved, the turn's events added, the tracker saved."""
+    for number in range(turns):
+        tracker = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, store.domain.slots)
+        one_turn(tracker, number)
+        asyncio.run(store.save(tracker))
+
+
+def stored_events(store, sender):
+    with sqlite3.connect(store.engine.url.database) as db:
+        return [row[0] for row in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+
+
+def test_a_session_under_the_limit_is_left_as_it_is(store):
+    talk(store, "short", LIMIT - 1)
+    tracker = asyncio.run(store.retrieve("short"))
+    assert visitor_turns(tracker) == LIMIT - 1
+    assert not any(isinstance(event, SessionStarted) for event in tracker.events)
+
+
+def test_after_the_limit_a_new_session_starts_keeping_the_slots_and_every_event(store):
+    turns = 3 * LIMIT + 1
+    talk(store, "long", turns)
+
+    tracker = asyncio.run(store.retrieve("long"))
+    # Only the current session is loaded: its own turn, not the conversation's ten.
+    assert visitor_turns(tracker) == 1
+    starts = [event for event in tracker.events if isinstance(event, SessionStarted)]
+    assert len(starts) == 1 and starts[0].metadata == {RENEWED_SESSION: LIMIT}
+    assert tracker.get_slot("topic") == f"topic {turns - 1}"
+    assert tracker.latest_message.text == f"question {turns - 1}"
+
+    events = stored_events(store, "long")
+    assert events.count("user") == turns, "no message lost or stored twice"
+    assert events.count("bot") == turns
+    assert events.count("session_started") == turns // LIMIT
+
+
+def test_the_carried_slots_are_the_ones_the_conversation_had(store):
+    talk(store, "slots", LIMIT)
+    tracker = asyncio.run(store.retrieve("slots"))
+    renewal = list(tracker.events)[-3:]
+    assert [type(event) for event in renewal] == [SessionStarted, SlotSet, ActionExecuted]
+    assert (renewal[1].key, renewal[1].value) == ("topic", f"topic {LIMIT - 1}")
+    assert renewal[2].action_name == "action_listen"
