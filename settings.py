@@ -42,10 +42,6 @@ class Setting:
     # Shown in the README instead of the default, when the default is not a plain value.
     shown_default: str = ""
 
-    @property
-    def name(self) -> str:
-        return self.names[0]
-
     def readme_default(self) -> str:
         return self.shown_default or ", ".join(f"`{d}`" if self.kind in (str, Path) and d else d for d in self.default.split("|"))
 

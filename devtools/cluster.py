@@ -14,7 +14,7 @@ from typing import Iterator
 import psutil
 
 from devtools.databases import drop_database, scratch_database_name
-from devtools.servers import HOST, PROJECT_ROOT, VENV_BIN, free_port, quiet_env
+from devtools.servers import PROJECT_ROOT, VENV_BIN, free_port, postgres_url, quiet_env
 
 PORT_NAMES = ("RASA_PORT", "ACTIONS_PORT", "RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT_1", "ACTIONS_PORT_2", "WEB_PORT")
 STARTUP_TIMEOUT_S = 400
@@ -25,7 +25,7 @@ def running_cluster(log: Path, **settings: str) -> Iterator[dict]:
     """Yields the ports and the script's process; settings are extra environment variables."""
     ports = {name: str(free_port()) for name in PORT_NAMES}
     database = scratch_database_name("nginx")
-    env = quiet_env(**ports, TRACKER_DB_URL=f"postgresql://postgres@{HOST}:5432/{database}",
+    env = quiet_env(**ports, TRACKER_DB_URL=postgres_url(database),
                     REDIS_KEY_PREFIX=f"cluster{uuid.uuid4().hex[:8]}", **settings)
     if "CORS_ORIGINS" not in settings:
         env.pop("CORS_ORIGINS", None)  # the script's default: the demo page on WEB_PORT
