@@ -73,17 +73,17 @@ ingest: $(VENV)/.installed $(EMBEDDING_MODEL) ## check data/corpus/ and publish 
 $(CORPUS_SNAPSHOT): $(wildcard data/corpus/*) actions/knowledge/corpus.py actions/knowledge/snapshot.py editors/ingest.py $(EMBEDDING_MODEL)
 	@scripts/setup-step "Checking the corpus and publishing it, with its sentence embeddings" $(PYTHON) -m editors.ingest
 
-eval: $(MODEL) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
+eval: $(MODEL) $(CORPUS_SNAPSHOT) ## held-out NLU, the conversation set and NLU cross-validation (reports/)
 	@$(PYTHON) scripts/nlu_eval.py
 	@$(PYTHON) scripts/evaluate.py --cross-validation
 
-bench: $(MODEL) ## speed and memory, beside Rasa's starter bot
+bench: $(MODEL) $(CORPUS_SNAPSHOT) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py
 
 loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60 THINK=2,6] (reports/)
 	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60) --think $(or $(THINK),2$(comma)6)
 
-screenshots: $(MODEL) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
+screenshots: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
 	@$(PYTHON) scripts/screenshots.py
 
 $(UV):

@@ -129,6 +129,12 @@ def test_keyboard_visitor_asks_whether_any_therapy_is_approved_and_sees_the_sour
     for reply, passage in zip(replies, passages, strict=True):
         assert passage.text.split("\n")[0] in reply
     assert "No stem cell product is licensed for MS" in replies[0] and "no approved stem cell therapies" in replies[0]
+    # The corpus's "- " lines (the health systems, with their dates) are shown as a list, without the dashes.
+    listed = [line.removeprefix("- ") for line in passages[0].text.split("\n") if line.startswith("- ")]
+    assert listed, "the approval summary has no list any more: check the list rendering on another answer"
+    first_answer = visitor.bot_messages().nth(visitor.bot_messages().count() - len(passages))
+    assert first_answer.locator("ul.ahsct-msg__list > li").all_inner_texts() == listed
+    assert first_answer.locator("p.ahsct-msg__text", has_text=re.compile(r"^- ")).count() == 0
 
     # Each source's address is a link that says it opens the organisation's page.
     fda = visitor.page.locator(".ahsct-msg__source cite a[href^='https://www.fda.gov/']").last

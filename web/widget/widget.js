@@ -40,6 +40,7 @@
   var MAX_MESSAGE_LENGTH = 1000;   // The bot refuses longer messages kindly; the field stops them first.
   var RATED_TEXT_LENGTH = 300;     // Enough of a rated answer for an editor to recognise it.
   var SOURCE_PREFIX = "Source:";
+  var LIST_ITEM = /^\s*- +(.*)$/;
   var GREETING_PAYLOAD = "/greet";
   var HTTPS_URL = /https:\/\/[^\s<>"'`]+/g;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
@@ -123,11 +124,23 @@
     var item = el("div", "ahsct-msg ahsct-msg--" + message.from);
     item.appendChild(visuallyHidden(message.from === "user" ? TEXT.you : TEXT.bot));
     var parts = message.from === "bot" ? splitSource(message.text) : { body: [message.text], sources: [] };
+    var list = null;
     parts.body.forEach(function (line) {
       if (line.trim() === "") return;
-      var paragraph = el("p", "ahsct-msg__text");
-      appendTextWithLinks(paragraph, line);
-      item.appendChild(paragraph);
+      // The corpus writes a list as lines starting "- ": shown as a list, it is shorter on a phone and
+      // a screen reader announces how many items it has.
+      var listItem = LIST_ITEM.exec(line);
+      if (!listItem) {
+        list = null;
+        var paragraph = el("p", "ahsct-msg__text");
+        appendTextWithLinks(paragraph, line);
+        item.appendChild(paragraph);
+        return;
+      }
+      if (!list) list = item.appendChild(el("ul", "ahsct-msg__list"));
+      var entry = el("li");
+      appendTextWithLinks(entry, listItem[1]);
+      list.appendChild(entry);
     });
     parts.sources.forEach(function (source) {
       var citation = el("p", "ahsct-msg__source");
