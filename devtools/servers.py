@@ -133,18 +133,18 @@ def page_server(port: int, rasa_url: str, log_dir: Path) -> Server:
 
 def write_endpoints(
     path: Path, actions_port: int, sqlite_db: Path, postgres_db: Optional[str] = None, redis_url: Optional[str] = None,
-    rasa_env: Optional[dict] = None,
+    rasa_env: Optional[dict] = None, postgres_server: str = SHARED_POSTGRES,
 ) -> Path:
     """The endpoints `make run` writes (deploy/endpoints.py), for a test action server and database: a SQLite
-    file, or a PostgreSQL database on the local server (which Rasa creates, logging in through `test`).
+    file, or a PostgreSQL database on the local server, or another (which Rasa creates, logging in through `test`).
     `rasa_env` is the Rasa server's own environment: the endpoints read their settings from it too."""
     env = {**(rasa_env or {}), "ACTIONS_URL": f"http://{HOST}:{actions_port}/webhook", "TRACKER_DB_URL": f"sqlite:///{sqlite_db}"}
     if postgres_db:
-        env.update(TRACKER_DB_URL=postgres_url(postgres_db), TRACKER_DB_LOGIN_DB="test")
+        env.update(TRACKER_DB_URL=postgres_url(postgres_db, postgres_server), TRACKER_DB_LOGIN_DB="test")
     if redis_url:
         env.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX="test" + "".join(c for c in path.parent.name if c.isalnum()))
     return deploy_endpoints.write_endpoints(path, env)
 
 
-def postgres_url(database: str) -> str:
-    return f"{SHARED_POSTGRES}/{database}"
+def postgres_url(database: str, server: str = SHARED_POSTGRES) -> str:
+    return f"{server}/{database}"

@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 import requests
 
 from devtools.chat import RestChat
+from settings import SHARED_POSTGRES
 from devtools.servers import HOST, action_server, free_port, page_server, postgres_url, rasa_server, write_endpoints
 
 API_TOKEN = "test-token"
@@ -17,13 +18,14 @@ class Stack:
     def __init__(
         self, workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
         redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN, rasa_env: Optional[dict] = None,
+        postgres_server: str = SHARED_POSTGRES,
     ):
         self.workdir = workdir
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
         self.endpoints = write_endpoints(
-            workdir / "endpoints.yml", self.actions_port, self.database, postgres_db, redis_url, rasa_env)
-        self.database_url = postgres_url(postgres_db) if postgres_db else f"sqlite:///{self.database}"
+            workdir / "endpoints.yml", self.actions_port, self.database, postgres_db, redis_url, rasa_env, postgres_server)
+        self.database_url = postgres_url(postgres_db, postgres_server) if postgres_db else f"sqlite:///{self.database}"
         self.actions = action_server(self.actions_port, workdir, env=actions_env)
         self.page_url = f"http://{HOST}:{self.page_port}"
         # The HTTP API is on, with a token, so tests can read a conversation's tracker (api_token=None: off,
@@ -64,8 +66,9 @@ class Stack:
 def running_stack(
     workdir: Path, actions_env: Optional[dict] = None, postgres_db: Optional[str] = None,
     redis_url: Optional[str] = None, api_token: Optional[str] = API_TOKEN, rasa_env: Optional[dict] = None,
+    postgres_server: str = SHARED_POSTGRES,
 ) -> Iterator[Stack]:
-    stack = Stack(workdir, actions_env, postgres_db, redis_url, api_token, rasa_env).start()
+    stack = Stack(workdir, actions_env, postgres_db, redis_url, api_token, rasa_env, postgres_server).start()
     try:
         yield stack
     finally:

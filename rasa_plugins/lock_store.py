@@ -9,6 +9,7 @@ Redis never blocks the Rasa server's event loop (other conversations go on meanw
 """
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from typing import AsyncGenerator, Optional, Text
 
@@ -19,6 +20,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 POLL_SECONDS = 0.02
+logger = logging.getLogger(__name__)
 
 
 class AtomicRedisLockStore(LockStore):
@@ -52,6 +54,10 @@ class AtomicRedisLockStore(LockStore):
                 await mutex.release()
             except redis.exceptions.LockError:
                 pass  # it expired while held; another server may own it now
+            except redis.exceptions.RedisError:
+                # Redis went away after the turn was stored: the lock expires by itself, and the turn's
+                # replies must still be sent (a visitor told to send it again would store it twice).
+                logger.warning("Could not release the lock of conversation %r; it will expire.", conversation_id, exc_info=True)
 
     # The ticket bookkeeping of Rasa's LockStore is not used: lock() above replaces it.
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:

@@ -6,12 +6,19 @@ conversation went from 98 ms to 593 ms a reply). Rasa loads only the events sinc
 `SessionStarted`, so starting a new session after `max_session_turns` visitor messages bounds every one of
 those costs. The new session starts silently, with every slot carried over (the topic, the passages shown,
 the language), so "tell me more" and "and in Scotland?" go on working across the boundary.
+
+When the database cannot be reached, the turn is abandoned (ConversationStoreUnavailable) and the channel
+asks the visitor to send the message again (web/channel.py). Rasa's own fail-safe wrapper would instead
+start the conversation afresh in memory: the visitor got the greeting, and the message was never stored.
 """
 from __future__ import annotations
 
 from typing import Any, List, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy
+import sqlalchemy.exc
+
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -20,18 +27,41 @@ import settings
 from settings import RENEWED_SESSION
 
 
+class ConversationStoreUnavailable(BaseException):
+    """The database failed while a turn read or saved its conversation: the turn must go no further.
+
+    A BaseException, like asyncio's CancelledError, so that the `except Exception` of Rasa's
+    FailSafeTrackerStore (which every tracker store is wrapped in) lets it through to the channel.
+    """
+
+
 class BoundedSessionSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_session_turns: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_session_turns = int(max_session_turns or settings.value("AHSCT_MAX_SESSION_TURNS"))
+        # After an outage the pooled connections are dead; checked before use, the first turn once the
+        # database is back is answered instead of failing once more.
+        checked = sqlalchemy.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+        self.engine.dispose()
+        self.engine = checked
+        self.sessionmaker.configure(bind=checked)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        tracker = await super().retrieve(sender_id)
+        try:
+            tracker = await super().retrieve(sender_id)
+        except sqlalchemy.exc.DBAPIError as error:
+            raise ConversationStoreUnavailable(f"reading conversation {sender_id!r}: {error}") from error
         if tracker is not None and visitor_turns(tracker) >= self.max_session_turns:
             # Saved with the turn's own events (SQLTrackerStore stores what follows the stored session).
             for event in session_renewal(tracker, self.max_session_turns):
                 tracker.update(event)
         return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except sqlalchemy.exc.DBAPIError as error:
+            raise ConversationStoreUnavailable(f"saving conversation {tracker.sender_id!r}: {error}") from error
 
 
 def visitor_turns(tracker: DialogueStateTracker) -> int:

@@ -10,7 +10,8 @@ from devtools.stack import running_stack
 
 
 # Fixtures that start real servers: a test using one (directly or through another fixture) is end to end.
-SERVER_FIXTURES = {"stack", "cluster", "editors_stack", "playwright_driver", "limited_stack", "short_sessions"}
+SERVER_FIXTURES = {"stack", "cluster", "editors_stack", "playwright_driver", "limited_stack", "short_sessions",
+                  "redis_stack", "postgres_stack"}
 
 
 def pytest_collection_modifyitems(items):

@@ -6,11 +6,12 @@ import asyncio
 import sqlite3
 
 import pytest
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_plugins.tracker_store import BoundedSessionSQLTrackerStore, visitor_turns
+from rasa_plugins.tracker_store import BoundedSessionSQLTrackerStore, ConversationStoreUnavailable, visitor_turns
 from settings import PROJECT_ROOT, RENEWED_SESSION
 
 LIMIT = 3
@@ -75,3 +76,19 @@ def test_the_carried_slots_are_the_ones_the_conversation_had(store):
     assert [type(event) for event in renewal] == [SessionStarted, SlotSet, ActionExecuted]
     assert (renewal[1].key, renewal[1].value) == ("topic", f"topic {LIMIT - 1}")
     assert renewal[2].action_name == "action_listen"
+
+
+def test_a_database_that_fails_abandons_the_turn_past_rasas_fail_safe_store(store):
+    """Rasa wraps every tracker store in a FailSafeTrackerStore that catches any Exception and starts the
+    conversation afresh in memory; the store's own error must reach the channel instead (web/channel.py)."""
+    talk(store, "failing", 1)
+    fail_safe = FailSafeTrackerStore(store)
+    with sqlite3.connect(store.engine.url.database) as db:
+        db.execute("ALTER TABLE events RENAME TO events_away")
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(fail_safe.retrieve("failing"))
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(fail_safe.save(DialogueStateTracker("failing", store.domain.slots)))
+    with sqlite3.connect(store.engine.url.database) as db:
+        db.execute("ALTER TABLE events_away RENAME TO events")
+    assert visitor_turns(asyncio.run(fail_safe.retrieve("failing"))) == 1

@@ -8,8 +8,9 @@ could open a conversation with the bot from a visitor's browser.
 """
 from __future__ import annotations
 
+import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -18,6 +19,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage as BadRequest  # 400 (this Sanic predates the BadRequest name)
 from sanic.request import Request
 
+from rasa_plugins.tracker_store import ConversationStoreUnavailable
 from safety.rate_limit import rate_limit_from_environment
 from safety.visitor_input import visitor_text
 from web.domain_text import domain_response_text
@@ -27,6 +29,7 @@ from settings import MAX_REQUEST_BYTES, MAX_SENDER_ID_LENGTH
 # A bigger body than MAX_REQUEST_BYTES (settings.py) is refused by Sanic with a 413 before it is read; a
 # bigger socket.io packet by python-engineio, which closes that connection (its default allows 1 MB).
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+logger = logging.getLogger(__name__)
 
 
 def limited(blueprint: Blueprint) -> Blueprint:
@@ -54,9 +57,13 @@ def origin_is_allowed(environ: Dict[str, Any], origins: FrozenSet[str]) -> bool:
 
 def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
     """Visitor text made safe; a conversation sending faster than a person types asked to slow down, before
-    NLU (safety/rate_limit.py); and a reply even when the bot could not make one (the action server is down:
-    Rasa logs the failed action and sends nothing)."""
+    NLU (safety/rate_limit.py); and a reply in every case:
+    - the bot made none (the action server is down: Rasa logs the failed action and sends nothing);
+    - the turn failed, Redis (the lock) or the database (the conversation) being unreachable: nothing of the
+      turn was stored, so none of its replies is sent, and the visitor is asked to send the message again.
+    """
     unavailable, slow_down = domain_response_text("utter_cannot_look_up"), domain_response_text("utter_slow_down")
+    send_again = domain_response_text("utter_send_again")
     rate_limit = rate_limit_from_environment()
 
     async def handle(message: UserMessage) -> Any:
@@ -64,27 +71,38 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
             await message.output_channel.send_response(message.sender_id, {"text": slow_down})
             return None
         message.text = visitor_text(message.text or "")
-        output = message.output_channel = CountingOutputChannel(message.output_channel)
-        result = await on_new_message(message)
-        if output.sent == 0:
+        output = message.output_channel = HeldOutputChannel(message.output_channel)
+        try:
+            result = await on_new_message(message)
+        except (Exception, ConversationStoreUnavailable):
+            logger.exception("The turn of conversation %r failed; the visitor is asked to send it again.", message.sender_id)
+            await output.inner.send_response(message.sender_id, {"text": send_again})
+            return None
+        if not await output.release():
             await output.inner.send_response(message.sender_id, {"text": unavailable})
         return result
 
     return handle
 
 
-class CountingOutputChannel(OutputChannel):
-    """Passes every reply on to the channel's own output, counting them."""
+class HeldOutputChannel(OutputChannel):
+    """Holds the turn's replies until the turn is over (its events stored), then passes them on."""
 
     def __init__(self, inner: OutputChannel):
-        self.inner, self.sent = inner, 0
+        self.inner: OutputChannel = inner
+        self.held: List[Tuple[Text, Dict[Text, Any]]] = []
 
     def name(self) -> Text:  # type: ignore[override]
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        self.held.append((recipient_id, message))
+
+    async def release(self) -> int:
+        """Sends the held replies; how many there were."""
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
+        return len(self.held)
 
 
 class GuardedRestInput(RestInput):
