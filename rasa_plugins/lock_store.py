@@ -9,6 +9,7 @@ Redis never blocks the Rasa server's event loop (other conversations go on meanw
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncGenerator, Optional, Text
@@ -20,6 +21,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 POLL_SECONDS = 0.02
+LEASE_SECONDS = 6
 logger = logging.getLogger(__name__)
 
 
@@ -42,14 +44,19 @@ class AtomicRedisLockStore(LockStore):
     async def lock(
         self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncGenerator[None, None]:
+        # A message waits up to lock_lifetime for the conversation's lock; the lock itself is a short lease
+        # that its server renews while the turn runs. A server that dies mid-turn then holds up that
+        # conversation for at most one lease, not for Rasa's whole lock lifetime (60 s).
         mutex = self.red.lock(
-            self.key_prefix + conversation_id, timeout=lock_lifetime, sleep=POLL_SECONDS, blocking_timeout=lock_lifetime,
+            self.key_prefix + conversation_id, timeout=LEASE_SECONDS, sleep=POLL_SECONDS, blocking_timeout=lock_lifetime,
         )
         if not await mutex.acquire():
             raise LockError(f"Could not acquire the lock for conversation '{conversation_id}'.")
+        renewal = asyncio.create_task(renew_while_held(mutex))
         try:
             yield
         finally:
+            renewal.cancel()
             try:
                 await mutex.release()
             except redis.exceptions.LockError:
@@ -68,3 +75,15 @@ class AtomicRedisLockStore(LockStore):
 
     def save_lock(self, lock: TicketLock) -> None:
         pass
+
+
+async def renew_while_held(mutex: redis.asyncio.lock.Lock) -> None:
+    """Renews the lease every third of its length, until the turn ends (the task is cancelled)."""
+    while True:
+        await asyncio.sleep(LEASE_SECONDS / 3)
+        try:
+            await mutex.reacquire()
+        except redis.exceptions.RedisError:
+            # Redis is gone or the lease was lost: there is nothing left to renew.
+            logger.warning("Could not renew a conversation lock.", exc_info=True)
+            return

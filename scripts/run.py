@@ -89,7 +89,8 @@ def nginx() -> Server:
     NGINX_DIR.mkdir(parents=True, exist_ok=True)
     numbers = ("RASA_PORT", "ACTIONS_PORT", "RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT_1", "ACTIONS_PORT_2")
     limits = ("CLUSTER_RATE", "CLUSTER_BURST", "CLUSTER_CONNECTIONS")
-    values = {"NGINX_DIR": str(NGINX_DIR), "LOG_DIR": str(LOGS), "SLOW_DOWN_REPLY": slow_down_reply(),
+    values = {"NGINX_DIR": str(NGINX_DIR), "LOG_DIR": str(LOGS), "SLOW_DOWN_REPLY": rest_reply("utter_slow_down"),
+              "UNAVAILABLE_REPLY": rest_reply("utter_cannot_look_up"),
               **{name: str(port(name)) for name in numbers},
               **{name: str(settings.value(f"AHSCT_{name}")) for name in limits}}
     text = re.sub(r"\$\{([A-Z0-9_]+)\}", lambda m: values[m.group(1)], NGINX_TEMPLATE.read_text(encoding="utf-8"))
@@ -100,9 +101,9 @@ def nginx() -> Server:
                   env=quiet_env(PATH=os.environ.get("PATH", "") + ":/usr/sbin"))
 
 
-def slow_down_reply() -> str:
-    """The REST channel's reply body with utter_slow_down, as an nginx single-quoted string's content."""
-    body = json.dumps([{"recipient_id": "", "text": domain_response_text("utter_slow_down")}])
+def rest_reply(response: str) -> str:
+    """The REST channel's reply body with one of the domain's responses, as an nginx single-quoted string's content."""
+    body = json.dumps([{"recipient_id": "", "text": domain_response_text(response)}])
     assert "$" not in body, "nginx would read a $ in the reply as a variable"
     return body.replace("\\", "\\\\").replace("'", "\\'")
 

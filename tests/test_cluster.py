@@ -2,6 +2,7 @@
 started by the real script; a conversation survives the loss of a Rasa replica and of an action server."""
 from __future__ import annotations
 
+import concurrent.futures
 import queue
 import time
 import uuid
@@ -52,13 +53,42 @@ def test_one_address_serves_rest_and_socketio_and_survives_a_dead_replica(cluste
     finally:
         client.disconnect()
 
-    for port in (cluster["RASA_PORT_1"], cluster["ACTIONS_PORT_2"]):
-        server = server_on(port)
-        server.kill()
-        server.wait(timeout=30)
+    # A replica dies while it holds a message: the action servers are paused, so it is caught mid-turn.
+    replicas = [server_on(cluster[name]) for name in ("RASA_PORT_1", "RASA_PORT_2")]
+    action_servers = [server_on(cluster[name]) for name in ("ACTIONS_PORT_1", "ACTIONS_PORT_2")]
+    for server in action_servers:
+        server.suspend()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        caught = pool.submit(requests.post, f"{front}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": "how is it done"}, timeout=60)
+        holder = wait_for_replica_holding_a_request(replicas, cluster["ACTIONS_PORT"])
+        holder.kill()
+        holder.wait(timeout=30)
+        for server in action_servers:
+            server.resume()
+        reply = caught.result()
+    # Not sent on to the other replica (the dead one may have stored it): the visitor is asked to try again.
+    assert reply.status_code == 503
+    assert reply.json() == [{"recipient_id": "", "text": domain_response_text("utter_cannot_look_up")}]
+
+    action_servers[1].kill()
+    action_servers[1].wait(timeout=30)
     for question in ("how is it done", "is it approved"):
         assert "Source:" in chat.ask(sender, question)
+    # The message the dead replica held was stored by no other server: once, when the visitor sent it again.
     assert user_texts(front, sender) == ["what is ahsct", "how is it done", "is it approved"]
+
+
+def wait_for_replica_holding_a_request(replicas, actions_port: str, timeout_s: float = 60) -> psutil.Process:
+    """The Rasa replica that is waiting on the (paused) action servers, through nginx's action port."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for replica in replicas:
+            if any(c.status == psutil.CONN_ESTABLISHED and c.raddr and c.raddr.port == int(actions_port)
+                   for c in replica.connections("tcp")):
+                return replica
+        time.sleep(0.1)
+    raise AssertionError("no replica called the action servers")
 
 
 def test_one_address_sending_faster_than_its_limit_is_asked_to_slow_down(cluster):
