@@ -23,10 +23,13 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 # Locust and its gevent in their own environment, apart from Rasa's pins (loadtest/requirements.in).
 LOADTEST_ENV := .cache/loadtest/.installed
+# py-spy, for `make profile` only: a sampling profiler from PyPI, apart from what the servers run.
+PROFILER := .cache/profile/bin/py-spy
+PY_SPY_VERSION := 0.4.3
 comma := ,
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: help run run-cluster test lint unit validate e2e install model ingest report eval bench loadtest screenshots lock clean
+.PHONY: help run run-cluster test lint unit validate e2e install model ingest report eval bench profile loadtest screenshots lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -83,6 +86,9 @@ bench: $(MODEL) $(CORPUS_SNAPSHOT) ## speed and memory, beside Rasa's starter bo
 loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60 THINK=2,6] (reports/)
 	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60) --think $(or $(THINK),2$(comma)6)
 
+profile: $(MODEL) $(CORPUS_SNAPSHOT) $(PROFILER) ## py-spy on the Rasa server late in a long conversation, sessions unbounded and bounded (reports/)
+	@$(PYTHON) scripts/profile_turns.py
+
 screenshots: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) ## the README's pictures of the widget (desktop and 360 px)
 	@$(PYTHON) scripts/screenshots.py
 
@@ -97,6 +103,11 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock | $(UV)
 	@python=$$(scripts/find-python) && scripts/setup-step "Installing pinned packages into $(VENV) (uv)" bash -c \
 	  '$(UV) venv --quiet --allow-existing --python "$$0" $(VENV) && $(UV) pip sync --quiet --python $(PYTHON) requirements.lock requirements-dev.lock' "$$python"
 	@touch $@
+
+$(PROFILER): | $(UV)
+	@echo "==> Installing py-spy $(PY_SPY_VERSION) into .cache/profile (uv)"
+	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" .cache/profile
+	@$(UV) pip install --quiet --python .cache/profile/bin/python py-spy==$(PY_SPY_VERSION)
 
 $(LOADTEST_ENV): loadtest/requirements.lock | $(UV)
 	@echo "==> Installing the load generator (Locust) into .cache/loadtest (uv)"

@@ -2,6 +2,7 @@
 the domain holds the words a patient reads."""
 from __future__ import annotations
 
+import abc
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import context_policy, follows_up, keeps_topic, refers_back
-from actions.knowledge.base import shared_knowledge_base
+from actions.knowledge.base import refresh_knowledge_base, shared_knowledge_base
 from actions.knowledge.corpus import Passage
 from actions.knowledge.topics import advice_topics, is_claim, policy_of, topics_of_intent
 from settings import RENEWED_SESSION
@@ -18,6 +19,19 @@ from settings import RENEWED_SESSION
 ELIGIBILITY_TOPIC = "who_benefits"
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
 AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
+
+
+class CorpusAction(Action, metaclass=abc.ABCMeta):
+    """An action that answers from the corpus: the latest published corpus is loaded first, off the event loop.
+    Abstract, so the action server does not register it as an action of its own."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        await refresh_knowledge_base()
+        return self.answer(dispatcher, tracker, domain)
+
+    @abc.abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """The answer, the knowledge base being fresh."""
 
 
 class ActionSessionStart(Action):
@@ -43,13 +57,13 @@ class ActionGreet(Action):
         return []
 
 
-class ActionAnswerOutOfScope(Action):
+class ActionAnswerOutOfScope(CorpusAction):
     """Off the bot's subjects, unless an editor has since added a document that answers it."""
 
     def name(self) -> Text:
         return "action_answer_out_of_scope"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answered = answer_from_new_topics(dispatcher, tracker, domain)
         if answered is not None:
             return answered
@@ -57,13 +71,13 @@ class ActionAnswerOutOfScope(Action):
         return []
 
 
-class ActionAnswerFromCorpus(Action):
+class ActionAnswerFromCorpus(CorpusAction):
     """Answers a topic question with corpus passages, each ending with its source."""
 
     def name(self) -> Text:
         return "action_answer_from_corpus"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answered = answer_from_new_topics(dispatcher, tracker, domain)
         if answered is not None:
             return answered
@@ -83,13 +97,13 @@ class ActionAnswerFromCorpus(Action):
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
-class ActionAnswerFollowup(Action):
+class ActionAnswerFollowup(CorpusAction):
     """'What about in Paris?', 'and for progressive MS?': answered about the conversation's current topic."""
 
     def name(self) -> Text:
         return "action_answer_followup"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         topic = tracker.get_slot("topic")
         passages = knowledge.follow_up(topic, question)
@@ -104,13 +118,13 @@ class ActionAnswerFollowup(Action):
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
-class ActionTellMore(Action):
+class ActionTellMore(CorpusAction):
     """'Tell me more': the current topic's passages the visitor has not seen yet."""
 
     def name(self) -> Text:
         return "action_tell_more"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         topic = tracker.get_slot("topic")
         if not topic:
             dispatcher.utter_message(response="utter_what_topic")
@@ -122,13 +136,13 @@ class ActionTellMore(Action):
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
-class ActionSearchCorpus(Action):
+class ActionSearchCorpus(CorpusAction):
     """Low NLU confidence: offer the two likely topics, or answer from a passage that truly matches, or say so."""
 
     def name(self) -> Text:
         return "action_search_corpus"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answered = answer_from_new_topics(dispatcher, tracker, domain)
         if answered is not None:
             return answered
@@ -150,13 +164,13 @@ class ActionSearchCorpus(Action):
         return send_passages(dispatcher, tracker, passages, topic, domain)
 
 
-class ActionAnswerPersonalAdvice(Action):
+class ActionAnswerPersonalAdvice(CorpusAction):
     """'Should I have AHSCT?': no verdict; the general facts with their sources; then the neurologist or MS team."""
 
     def name(self) -> Text:
         return "action_answer_personal_advice"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         dispatcher.utter_message(response="utter_cannot_advise")
         # "Am I eligible for HSCT?", "should I have AHSCT?": the general criteria, each body's with its date.

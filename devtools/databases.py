@@ -5,7 +5,7 @@ import uuid
 
 import sqlalchemy
 
-from devtools.servers import HOST
+from settings import SHARED_POSTGRES
 
 
 def scratch_database_name(purpose: str) -> str:
@@ -13,7 +13,7 @@ def scratch_database_name(purpose: str) -> str:
 
 
 def drop_database(name: str) -> None:
-    engine = sqlalchemy.create_engine(f"postgresql://postgres@{HOST}:5432/test", isolation_level="AUTOCOMMIT")
+    engine = sqlalchemy.create_engine(f"{SHARED_POSTGRES}/test", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from devtools.cluster import running_cluster  # noqa: E402
 from devtools.databases import drop_database, scratch_database_name  # noqa: E402
 from devtools.servers import HOST, free_port  # noqa: E402
+from settings import SHARED_REDIS  # noqa: E402
 from devtools.stack import running_stack  # noqa: E402
 from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
 
@@ -117,7 +118,7 @@ def starter_bot(workdir: Path) -> Iterator[Target]:
 def one_replica(workdir: Path, on_postgres: bool) -> Iterator[Target]:
     """An action server and a Rasa server with its API off, as `make run` starts them (and the demo page)."""
     database = scratch_database_name("load") if on_postgres else None
-    redis_url = "redis://127.0.0.1:6379/0" if on_postgres else None
+    redis_url = SHARED_REDIS if on_postgres else None
     folder = workdir / (database or "sqlite")
     folder.mkdir()
     try:

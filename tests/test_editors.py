@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from settings import PROJECT_ROOT
 from devtools.databases import drop_database, scratch_database_name
 from devtools.stack import running_stack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 MODEL = ROOT / "models" / "ahsct.tar.gz"
 NEW_DOCUMENT = """---

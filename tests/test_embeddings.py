@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
 import settings
+from settings import PROJECT_ROOT
 from actions.knowledge.base import shared_knowledge_base
 from nlp.embeddings import MODEL_SHA256, ModelHashError, check_weights, main, sha256_of, shared_embedder, unpack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 WHEEL_ZIP = ROOT / ".cache" / "minilm" / "all_minilm_l6_v2" / "model.zip"
 
 

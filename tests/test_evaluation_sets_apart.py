@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
+from settings import PROJECT_ROOT
 from actions.knowledge.corpus import load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 EVAL = ROOT / "tests" / "eval"
 
 

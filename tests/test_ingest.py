@@ -2,6 +2,7 @@
 review age, the published snapshot, and the action servers' switch to a new snapshot without retraining."""
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import shutil
@@ -9,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from settings import PROJECT_ROOT
 from actions.actions import ActionAnswerFromCorpus, ActionAnswerOutOfScope
-from actions.knowledge.base import shared_knowledge_base
+from actions.knowledge.base import live_knowledge_base, refresh_knowledge_base, shared_knowledge_base
 from actions.knowledge.corpus import load_corpus
 from editors.ingest import check_corpus, main as ingest
 from actions.knowledge.snapshot import read_snapshot
 from tests.test_actions import run, tracker_for
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 CORPUS = ROOT / "data" / "corpus"
 TODAY = datetime.date(2026, 11, 21)
 FRONT = """---
@@ -144,11 +146,21 @@ def test_ingest_publishes_a_snapshot_and_refuses_a_broken_corpus_leaving_it_unch
     assert snapshot.read_bytes() == published
 
 
-def test_action_server_answers_from_a_newly_published_document_and_keeps_serving_if_a_snapshot_breaks(
-        tmp_path, monkeypatch):
-    corpus, snapshot = tmp_path / "corpus", tmp_path / "snapshot.json"
-    shutil.copytree(CORPUS, corpus)
+@pytest.fixture
+def own_snapshot(tmp_path, monkeypatch):
+    """The action server's snapshot is this test's own; afterwards the project's corpus is loaded again, so
+    the tests that follow in this process see it."""
+    snapshot = tmp_path / "snapshot.json"
     monkeypatch.setenv("AHSCT_CORPUS_SNAPSHOT", str(snapshot))
+    yield snapshot
+    monkeypatch.undo()
+    live_knowledge_base().refresh()
+
+
+def test_action_server_answers_from_a_newly_published_document_and_keeps_serving_if_a_snapshot_breaks(
+        tmp_path, own_snapshot):
+    corpus, snapshot = tmp_path / "corpus", own_snapshot
+    shutil.copytree(CORPUS, corpus)
     assert ingest(["--corpus-dir", str(corpus), "--snapshot", str(snapshot)]) == 0
     question = "Where can visitors park at the Example MS Centre?"
     messages, _ = run(ActionAnswerOutOfScope(), tracker_for(question, "out_of_scope"))
@@ -168,4 +180,27 @@ def test_action_server_answers_from_a_newly_published_document_and_keeps_serving
     assert "Autologous Haematopoietic Stem Cell Transplantation" in messages[0]["answer"]
 
     snapshot.write_text(json.dumps({"format": 99}))
+    asyncio.run(refresh_knowledge_base())
     assert len(shared_knowledge_base().passages) == len(load_corpus(corpus))  # the last good corpus serves on
+
+
+def test_a_newly_published_corpus_loads_while_the_event_loop_answers_others(tmp_path, own_snapshot):
+    """Rebuilding the index takes seconds: it must happen in a worker thread, not on the action server's loop."""
+    corpus, snapshot = tmp_path / "corpus", own_snapshot
+    shutil.copytree(CORPUS, corpus)
+    shared_knowledge_base()  # the corpus as it was
+    write(corpus, "parking.md", FRONT + PARKING)
+    assert ingest(["--corpus-dir", str(corpus), "--snapshot", str(snapshot)]) == 0
+
+    async def reload_beside_another_conversation():
+        reload = asyncio.create_task(refresh_knowledge_base())
+        served_during_reload = False
+        while not reload.done():  # never entered if the reload held the loop until it finished
+            served_during_reload = served_during_reload or live_knowledge_base().is_loading()
+            shared_knowledge_base()  # another conversation's answer: the corpus loaded before, at once
+            await asyncio.sleep(0.005)
+        await reload
+        return served_during_reload
+
+    assert asyncio.run(reload_beside_another_conversation())
+    assert any(p.document.name == "parking" for p in shared_knowledge_base().passages)

@@ -12,7 +12,8 @@ import requests
 from deploy.endpoints import endpoints
 from devtools.chat import RestChat
 from devtools.databases import drop_database, scratch_database_name
-from devtools.servers import HOST, free_port, rasa_server
+from devtools.servers import free_port, rasa_server
+from settings import SHARED_REDIS
 from devtools.stack import running_stack
 
 APPROVAL_QUESTION = "Is any stem cell therapy approved for MS?"
@@ -59,7 +60,7 @@ def cluster(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("cluster")
     database = scratch_database_name("replicas")
     try:
-        with running_stack(workdir, postgres_db=database, redis_url=f"redis://{HOST}:6379/0") as stack:
+        with running_stack(workdir, postgres_db=database, redis_url=SHARED_REDIS) as stack:
             second = rasa_server(free_port(), stack.endpoints, workdir, api_token="test-token").start()
             try:
                 yield stack, RestChat(second.health_url.rstrip("/"))

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from settings import PROJECT_ROOT
 from scripts.nlu_eval import TARGET_MACRO_F1
 
 pytestmark = pytest.mark.rasa
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 ENV = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
 

@@ -1,14 +1,14 @@
 """A topic is added in a few places (docs/ARCHITECTURE.md, "Adding a topic"); these fail when one is missed."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 
+from settings import PROJECT_ROOT
 from actions.knowledge.corpus import load_corpus
 from actions.knowledge.topics import topic_policies
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
+from settings import PROJECT_ROOT
 from devtools.browser import DESKTOP, PHONE, NetworkLog, launch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 APPROVAL_QUESTION = "Is any stem cell therapy approved for MS?"
 SOURCE_LINK_NOTE = "(opens the organisation's page, in a new tab)"

@@ -1,8 +1,10 @@
 """The knowledge base the actions ask: the corpus, its index, and how answers are chosen."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import threading
 from pathlib import Path
 from typing import Collection, Iterable, List, Optional, Sequence, Tuple
 
@@ -201,8 +203,23 @@ class LiveKnowledgeBase:
     def __init__(self) -> None:
         self._version: Optional[Tuple] = None
         self._knowledge: Optional[KnowledgeBase] = None
+        self._loading = threading.Lock()
 
     def current(self) -> KnowledgeBase:
+        """The knowledge base loaded last (loaded now if none has been)."""
+        knowledge = self._knowledge
+        return knowledge if knowledge is not None else self.refresh()
+
+    def refresh(self) -> KnowledgeBase:
+        """The latest published snapshot, loaded if it changed. Slow when it did (the index is rebuilt), so the
+        action server runs it in a worker thread (refresh_knowledge_base), never on its event loop."""
+        with self._loading:
+            return self._load_if_changed()
+
+    def is_loading(self) -> bool:
+        return self._loading.locked()
+
+    def _load_if_changed(self) -> KnowledgeBase:
         snapshot = settings.path("AHSCT_CORPUS_SNAPSHOT")
         version = snapshot_version(snapshot)
         if self._knowledge is None or version != self._version:
@@ -255,10 +272,17 @@ def embeddings_file(snapshot: Path) -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _live_knowledge_base() -> LiveKnowledgeBase:
+def live_knowledge_base() -> LiveKnowledgeBase:
     return LiveKnowledgeBase()
 
 
 def shared_knowledge_base() -> KnowledgeBase:
-    """The action server's knowledge base: loaded on first use, then again whenever `make ingest` publishes."""
-    return _live_knowledge_base().current()
+    """The action server's knowledge base: loaded on first use, then again whenever `make ingest` publishes
+    (refresh_knowledge_base)."""
+    return live_knowledge_base().current()
+
+
+async def refresh_knowledge_base() -> None:
+    """Before each answer: a newly published corpus is loaded in a worker thread; meanwhile the action
+    server's event loop goes on answering other conversations from the corpus loaded before."""
+    await asyncio.to_thread(live_knowledge_base().refresh)
