@@ -63,8 +63,10 @@ class OwnPostgres:
             shutil.chown(self.folder, POSTGRES_USER, POSTGRES_USER)
         self.run(["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync"])
 
-    def url(self, database: str) -> str:
-        return f"postgresql://postgres@{HOST}:{self.port}/{database}"
+    @property
+    def server(self) -> str:
+        """Its address without a database, as devtools.servers.postgres_url takes it."""
+        return f"postgresql://postgres@{HOST}:{self.port}"
 
     def run(self, command: List[str]) -> None:
         as_postgres = ["runuser", "-u", POSTGRES_USER, "--"] if os.geteuid() == 0 else []

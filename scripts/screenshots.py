@@ -8,12 +8,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devtools.browser import DESKTOP, PHONE, launch  # noqa: E402
+from devtools.browser import BOT_MESSAGES, DESKTOP, PHONE, launch, settled_bot_messages  # noqa: E402
 from devtools.stack import running_stack  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -28,28 +28,17 @@ def capture(driver, page_url: str, viewport: dict, path: Path, workdir: Path) ->
         page = context.new_page()
         page.goto(page_url)
         page.locator(".ahsct-launcher").click()
-        welcome = settled_bot_messages(page, 0)
+        welcome = settled_bot_messages(page, 0, REPLY_TIMEOUT_MS)
         page.locator("#ahsct-input").fill(QUESTION)
         page.keyboard.press("Enter")
-        replies = settled_bot_messages(page, welcome)
+        replies = settled_bot_messages(page, welcome, REPLY_TIMEOUT_MS)
         if not page.locator(".ahsct-msg__source").count():
-            raise SystemExit(f"the answer to {QUESTION!r} names no source: {page.locator('.ahsct-msg--bot').all_inner_texts()[welcome - 1:]}")
+            raise SystemExit(f"the answer to {QUESTION!r} names no source: {page.locator(BOT_MESSAGES).all_inner_texts()[welcome - 1:]}")
         print(f"{replies - welcome} messages in the answer")
         page.screenshot(path=str(path))
         print(f"wrote {path.relative_to(ROOT)}")
     finally:
         context.close()
-
-
-def settled_bot_messages(page, before: int) -> int:
-    """The number of bot messages once more than `before` have arrived and no more are coming."""
-    bot = page.locator(".ahsct-msg--bot")
-    expect(bot).not_to_have_count(before, timeout=REPLY_TIMEOUT_MS)  # the page's CSP forbids wait_for_function
-    count = -1
-    while count != bot.count():
-        count = bot.count()
-        page.wait_for_timeout(1500)
-    return count
 
 
 def main() -> None:

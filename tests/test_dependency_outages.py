@@ -54,8 +54,8 @@ def redis_stack(tmp_path, own_redis):
 
 @pytest.fixture
 def postgres_stack(tmp_path, own_postgres):
-    server = own_postgres.url("").rstrip("/")
-    with running_stack(tmp_path / "stack", postgres_db="ahsct_outage", postgres_server=server, rasa_env=UNLIMITED) as running:
+    with running_stack(tmp_path / "stack", postgres_db="ahsct_outage", postgres_server=own_postgres.server,
+                       rasa_env=UNLIMITED) as running:
         yield running
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from settings import PROJECT_ROOT
-from devtools.browser import DESKTOP, PHONE, NetworkLog, launch
+from devtools.browser import BOT_MESSAGES, DESKTOP, PHONE, NetworkLog, launch, settled_bot_messages
 
 ROOT = PROJECT_ROOT
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,7 +43,7 @@ class Visit:
         return self.page.locator(".ahsct-launcher")
 
     def bot_messages(self):
-        return self.page.locator(".ahsct-msg--bot")
+        return self.page.locator(BOT_MESSAGES)
 
     def open_with_keyboard(self) -> None:
         for _ in range(20):
@@ -58,11 +58,7 @@ class Visit:
 
     def wait_for_replies(self, before: int) -> List[str]:
         """The bot's new messages, once they have stopped arriving."""
-        expect(self.bot_messages()).not_to_have_count(before, timeout=REPLY_TIMEOUT_MS)
-        count = -1
-        while count != self.bot_messages().count():
-            count = self.bot_messages().count()
-            self.page.wait_for_timeout(700)
+        settled_bot_messages(self.page, before, REPLY_TIMEOUT_MS)
         return self.bot_messages().all_inner_texts()[before:]
 
     def wait_for_welcome(self) -> None:
