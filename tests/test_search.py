@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from actions.knowledge.terms import search_terms
+from actions.knowledge.terms import analyse, search_terms
 
 
 def headings(passages):
@@ -41,6 +41,23 @@ def test_open_search_finds_the_passage_that_answers(knowledge_base, question, ex
 
 def test_open_search_returns_nothing_for_words_the_corpus_lacks(knowledge_base):
     assert knowledge_base.index.search("zebra xylophone quokka") == []
+
+
+@pytest.mark.parametrize("question", [
+    "What are the treatments for Multiple Sclerosis?",  # was: the Lisbon conference, by ECTRIMS's full name
+    "what other ms treatments are there",
+    "what's the best diet for ms",
+])
+def test_naming_the_disease_is_not_what_a_question_shares_with_a_passage(knowledge_base, question):
+    # Every passage is about MS: a question that shares only MS and one common word with a passage is not
+    # answered by it.
+    assert knowledge_base.open_search(question) == []
+
+
+def test_the_disease_is_a_search_term_but_not_what_a_text_is_about(knowledge_base):
+    terms = analyse(knowledge_base.index.nlp, "treatments for Multiple Sclerosis and MS")
+    assert {"multiple", "sclerosis", "ms"} <= set(terms.all)
+    assert terms.content == {"treatment"}
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,13 @@ def test_a_comparison_with_another_drug_is_never_small_talk(chat, sender):
     assert re.search(r"ocrelizumab|StarMS|RAM-MS|I can't tell you what is right for you", reply)
 
 
+def test_other_ms_treatments_get_an_honest_decline_with_a_referral(chat, sender):
+    # Before: the 2015 Lisbon conference (ECTRIMS's full name shares "Treatment" and "Multiple Sclerosis").
+    reply = answer(chat, sender, "What are the treatments for Multiple Sclerosis?")
+    assert "neurologist, MS team or national MS organisation" in reply
+    assert "Source:" not in reply
+
+
 def test_what_my_doctor_said_gets_no_verdict_and_a_referral(chat, sender):
     reply = answer(chat, sender, "my doctor said HSCT isn't an option for me, is she wrong?")
     assert "I can't tell you what is right for you" in reply

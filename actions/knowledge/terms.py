@@ -18,6 +18,10 @@ ENTITY_PREFIX = "ent:"
 PLACE_LABEL = "place"
 # "On the NHS?" asks about the UK's health services as a whole: the summary answers it, nation by nation.
 BROAD_ENTITIES = {"ahsct", "stem_cell_therapy", "chemotherapy", "nmss", "msif", "nhs"}
+# The whole corpus is about MS: naming the disease, by either name, says nothing about what a text is about.
+# Without this, "What are the treatments for Multiple Sclerosis?" shared "multiple" and "sclerosis" with
+# ECTRIMS's full name and was answered with a conference.
+DISEASE_NAME_WORDS = {"ms", "multiple", "sclerosis"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,8 @@ def terms_of(doc: Doc) -> Terms:
     entity_ids = [entity.ent_id_ for entity in doc.ents if entity.ent_id_]
     entity_terms = [f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids]
     specific = frozenset(f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids if entity_id not in BROAD_ENTITIES)
-    content = {token.lemma_ for token in words if not token.is_stop} | set(entity_terms)
+    content = {token.lemma_ for token in words if not token.is_stop and token.lower_ not in DISEASE_NAME_WORDS}
+    content |= set(entity_terms)
     return Terms(all=lemmas + entity_terms, content=frozenset(content), entities=specific)
 
 
