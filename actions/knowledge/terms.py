@@ -2,7 +2,7 @@
 
 Terms are the lemmas of the words plus one term per domain entity the EntityRuler
 finds (``ent:ahsct``), so "HSCT", "stem cell transplant" and "AHSCT" all meet on
-the same term. Content terms leave out stop words: they say what a text is about.
+the same term. Content terms leave out stop words and the disease's names: they say what a text is about.
 """
 from __future__ import annotations
 
