@@ -58,7 +58,8 @@ class ActionGreet(Action):
 
 
 class ActionAnswerOutOfScope(CorpusAction):
-    """Off the bot's subjects, unless an editor has since added a document that answers it."""
+    """Off the bot's subjects, unless an editor has since added a document that answers it, or the question
+    names one of the corpus's things and a passage answers it closely (knowledge.topic_of_off_topic_question)."""
 
     def name(self) -> Text:
         return "action_answer_out_of_scope"
@@ -67,6 +68,10 @@ class ActionAnswerOutOfScope(CorpusAction):
         answered = answer_from_new_topics(dispatcher, tracker, domain)
         if answered is not None:
             return answered
+        knowledge, question = shared_knowledge_base(), question_text(tracker)
+        topic = knowledge.topic_of_off_topic_question(question)
+        if topic:
+            return send_passages(dispatcher, tracker, knowledge.answer(topic, question), topic, domain)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

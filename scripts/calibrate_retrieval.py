@@ -85,7 +85,7 @@ def calibrate() -> Dict[str, float]:
 
 def write(settings: Dict[str, float]) -> None:
     text = RETRIEVAL_FILE.read_text(encoding="utf-8")
-    header = text[:text.index("similarity:")]
+    header = text[:text.index("\nsimilarity:") + 1]  # the block's own line, not a setting whose name ends so
     body = "similarity:\n" + "".join(f"  {name}: {value}\n" for name, value in settings.items())
     RETRIEVAL_FILE.write_text(header + body, encoding="utf-8")
 

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
     ActionAnswerFollowup,
+    ActionAnswerOutOfScope,
     ActionAnswerFromCorpus,
     ActionAnswerPersonalAdvice,
     ActionGreet,
@@ -345,3 +346,20 @@ def test_a_question_nlu_was_unsure_of_and_far_from_its_topic_gets_what_the_bot_c
     assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
     sure = tracker_for("how do I renew my passport", "ask_how_ahsct_works")  # 0.98: NLU is trusted
     assert run(ActionAnswerFromCorpus(), sure)[0][0]["response"] != "utter_out_of_scope"
+
+
+def test_an_off_topic_guess_that_names_a_trial_and_matches_a_passage_closely_is_answered(knowledge_base):
+    # NLU can read a question about a trial as small talk ("still taking people now?"): meaning answers it.
+    question = "is the BEAT-MS trial still taking people now?"
+    messages, events = run(ActionAnswerOutOfScope(), tracker_for(question, "out_of_scope"))
+    expected = knowledge_base.answer("trials", question)
+    assert [m["answer"] for m in messages] == [p.text for p in expected]
+    assert "BEAT-MS" in " ".join(m["answer"] for m in messages) and all(m["source"] for m in messages)
+    assert events == [SlotSet("topic", "trials"), SlotSet("shown_passages", [p.id for p in expected])]
+
+
+@pytest.mark.parametrize("question", ["book a flight to london", "what other medicines are there for ms",
+                                      "is ocrevus better than tysabri", "what is the weather in norway"])
+def test_off_topic_questions_that_name_nothing_or_match_loosely_stay_off_topic(knowledge_base, question):
+    messages, events = run(ActionAnswerOutOfScope(), tracker_for(question, "out_of_scope"))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []

@@ -123,6 +123,18 @@ class KnowledgeBase:
             return None
         return best[0][1] if best[0][0] - best[1][0] >= retrieval_setting("choice_margin") else None
 
+    def topic_of_off_topic_question(self, question: str) -> Optional[str]:
+        """The topic of a question NLU put off the bot's subjects, when it names one of the corpus's things (a
+        trial, a body, a country) and is very close in meaning to a passage: NLU read "is BEAT-MS still open
+        today?" as small talk about the day. None for all else: "what other MS treatments are there?" names
+        nothing, and "book a flight to London" (0.56 from the London cohort) is not close enough."""
+        if not question.strip() or not self.index.query(question).terms.entities:
+            return None
+        closest = self.index.closest_in_meaning(question, lambda p: not p.is_summary)
+        if not closest or closest[0][1] < retrieval_setting("off_topic_naming_similarity"):
+            return None
+        return closest[0][0].main_topic
+
     def _closest_in_topic(self, question: str, topic: str) -> float:
         return max((self.index.meaning(p, question) for p in self.passages if topic in p.topics), default=-1.0)
 
