@@ -6,6 +6,7 @@ import re
 import pytest
 
 from actions.knowledge.terms import analyse, search_terms
+from actions.knowledge.topics import retrieval_setting
 
 
 def headings(passages):
@@ -136,3 +137,12 @@ def test_general_words_never_pull_in_another_topic(knowledge_base):
     for topic, question in [("approval", "is any stem cell therapy approved?"), ("risks", "what are the risks"),
                             ("availability", "is HSCT available on the NHS?")]:
         assert [p for p in knowledge_base.answer(topic, question) if topic not in p.topics] == []
+
+
+def test_a_closer_passage_of_another_topic_joins_the_answer_after_the_topics_own(knowledge_base):
+    # NLU placed it under the organisations; the Society's view of AHSCT is a passage on who it helps.
+    question = "has the National MS Society come out in support of HSCT?"
+    answer = knowledge_base.answer("society", question)
+    assert len(answer) == 2 and "society" in answer[0].topics and "society" not in answer[1].topics
+    gap = knowledge_base.index.meaning(answer[1], question) - knowledge_base.index.meaning(answer[0], question)
+    assert retrieval_setting("join_margin") <= gap < retrieval_setting("lead_margin")  # it joins; it does not lead

@@ -52,8 +52,11 @@ class KnowledgeBase:
         return chosen + beyond
 
     def _much_closer(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
+        return self._closer_by(passage, chosen, question, retrieval_setting("lead_margin"))
+
+    def _closer_by(self, passage: Passage, chosen: List[Passage], question: str, margin: float) -> bool:
         best_chosen = max(self.index.meaning(p, question) for p in chosen)
-        return self.index.meaning(passage, question) - best_chosen >= retrieval_setting("lead_margin")
+        return self.index.meaning(passage, question) - best_chosen >= margin
 
     def _beyond_the_topic(self, topic: str, question: str, chosen: List[Passage]) -> List[Passage]:
         # A thing the question names ("the work group on HSCT") that nothing in the topic's answer names.
@@ -66,7 +69,8 @@ class KnowledgeBase:
         # Not after a summary that answers first: it already brings every source's answer together.
         closest = [] if policy_of(topic).summary_first else self.index.closest_in_meaning(
             question, lambda p: topic not in p.topics and not p.is_summary)
-        if closest and closest[0][1] >= retrieval_setting("answers_similarity") and self._much_closer(closest[0][0], chosen, question):
+        if closest and closest[0][1] >= retrieval_setting("answers_similarity") and self._closer_by(
+                closest[0][0], chosen, question, retrieval_setting("join_margin")):
             return [closest[0][0]]
         found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS, words_only=True)
         return [p for p in found if p not in chosen and not p.is_summary and topic not in p.topics][:1]
