@@ -146,3 +146,11 @@ def test_a_closer_passage_of_another_topic_joins_the_answer_after_the_topics_own
     assert len(answer) == 2 and "society" in answer[0].topics and "society" not in answer[1].topics
     gap = knowledge_base.index.meaning(answer[1], question) - knowledge_base.index.meaning(answer[0], question)
     assert retrieval_setting("join_margin") <= gap < retrieval_setting("lead_margin")  # it joins; it does not lead
+
+
+def test_after_a_summary_that_answers_first_a_much_closer_passage_of_another_topic_follows(knowledge_base):
+    # NLU placed it under the risks; the risks summary does not say where it is safe to have it.
+    question = "where can I safely get stem cell treatment for MS?"
+    answer = knowledge_base.answer("risks", question)
+    assert answer[0].is_summary and answer[0].main_topic == "risks"  # how things stand still comes first
+    assert len(answer) == 2 and "risks" not in answer[1].topics and "accredited" in answer[1].text

@@ -65,12 +65,14 @@ class KnowledgeBase:
         if named and not any(self.index.names_what_query_names(p, question) for p in chosen):
             return named[:1]
         # The passage of another topic closest in meaning, when it is close enough to answer the question
-        # and much closer than anything the topic's answer holds.
-        # Not after a summary that answers first: it already brings every source's answer together.
-        closest = [] if policy_of(topic).summary_first else self.index.closest_in_meaning(
-            question, lambda p: topic not in p.topics and not p.is_summary)
-        if closest and closest[0][1] >= retrieval_setting("answers_similarity") and self._closer_by(
-                closest[0][0], chosen, question, retrieval_setting("join_margin")):
+        # and clearly closer than anything the topic's answer holds. After a summary that answers first, only
+        # when very close and much closer: the summary brings every source's answer together, yet NLU may have
+        # put "where is it safe to have it?" under the risks, whose summary does not say.
+        closest = self.index.closest_in_meaning(question, lambda p: topic not in p.topics and not p.is_summary)
+        summary_first = policy_of(topic).summary_first
+        floor = retrieval_setting("after_summary_similarity" if summary_first else "answers_similarity")
+        margin = retrieval_setting("lead_margin" if summary_first else "join_margin")
+        if closest and closest[0][1] >= floor and self._closer_by(closest[0][0], chosen, question, margin):
             return [closest[0][0]]
         found = self.index.search(question, limit=3, min_specific_terms=OTHER_TOPIC_MIN_SPECIFIC_TERMS, words_only=True)
         return [p for p in found if p not in chosen and not p.is_summary and topic not in p.topics][:1]
