@@ -154,3 +154,9 @@ def test_after_a_summary_that_answers_first_a_much_closer_passage_of_another_top
     answer = knowledge_base.answer("risks", question)
     assert answer[0].is_summary and answer[0].main_topic == "risks"  # how things stand still comes first
     assert len(answer) == 2 and "risks" not in answer[1].topics and "accredited" in answer[1].text
+
+
+def test_a_passage_that_alone_names_what_the_question_names_answers_first(knowledge_base):
+    # NLU put it under how AHSCT is done, whose passages never mention Wales: the Welsh passage leads.
+    answer = knowledge_base.answer("how_ahsct_works", "how do things stand in Wales for stem cell transplants?")
+    assert "Wales" in answer[0].text and "how_ahsct_works" not in answer[0].topics

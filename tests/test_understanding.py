@@ -24,11 +24,19 @@ def test_a_comparison_with_another_drug_is_never_small_talk(chat, sender):
     assert re.search(r"ocrelizumab|StarMS|RAM-MS|I can't tell you what is right for you", reply)
 
 
-def test_other_ms_treatments_get_an_honest_decline_with_a_referral(chat, sender):
-    # Before: the 2015 Lisbon conference (ECTRIMS's full name shares "Treatment" and "Multiple Sclerosis").
-    reply = answer(chat, sender, "What are the treatments for Multiple Sclerosis?")
+# Before: the 2015 Lisbon conference (ECTRIMS's full name shares "Treatment" and "Multiple Sclerosis"), and a
+# research passage opening with "No." (NLU: further reading, 0.57).
+@pytest.mark.parametrize("question", ["What are the treatments for Multiple Sclerosis?", "what other ms treatments are there"])
+def test_other_ms_treatments_get_an_honest_decline_with_a_referral(chat, sender, question):
+    reply = answer(chat, sender, question)
     assert "neurologist, MS team or national MS organisation" in reply
     assert "Source:" not in reply
+
+
+def test_a_question_about_a_named_trial_is_answered_though_it_sounds_like_small_talk(chat, sender):
+    reply = answer(chat, sender, "is the BEAT-MS study still accepting people at the moment?")
+    assert "I can only help" not in reply
+    assert "BEAT-MS" in reply and "Source:" in reply
 
 
 def test_what_my_doctor_said_gets_no_verdict_and_a_referral(chat, sender):

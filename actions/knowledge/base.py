@@ -38,18 +38,25 @@ class KnowledgeBase:
         """The topic's answer (below), and the passage of another topic that the question is clearly about,
         when there is one: NLU may place "will the chemo make me infertile?" in a neighbouring topic.
 
-        When a passage of another topic is much closer in meaning than anything in the topic's answer, it
-        answers first (its topic then leads the conversation). Never for a topic whose summary must answer
+        When a passage of another topic is much closer in meaning than anything in the topic's answer, or alone
+        names what the question names, it answers first (its topic then leads the conversation). Never for a topic whose summary must answer
         first: "is it approved?" is always answered by how things stand, with every source's date.
         """
         chosen = self._topic_answer(topic, question)
         if not chosen:
             return chosen
         beyond = self._beyond_the_topic(topic, question, chosen)
-        if beyond and not policy_of(topic).summary_first and self._much_closer(beyond[0], chosen, question):
+        if beyond and not policy_of(topic).summary_first and (
+                self._much_closer(beyond[0], chosen, question) or self._alone_names_it(beyond[0], chosen, question)):
             # The other topic's passage answers; one passage of the topic NLU chose follows it.
             return beyond + [p for p in chosen if not p.is_summary][:1]
         return chosen + beyond
+
+    def _alone_names_it(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
+        """Whether the passage names what the question names ("the position in Wales") and no passage of the
+        topic's answer does: NLU may have put it under how AHSCT is done, whose passages never mention Wales."""
+        names = self.index.names_what_query_names
+        return names(passage, question) and not any(names(p, question) for p in chosen)
 
     def _much_closer(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
         return self._closer_by(passage, chosen, question, retrieval_setting("lead_margin"))
