@@ -39,8 +39,9 @@ class KnowledgeBase:
         when there is one: NLU may place "will the chemo make me infertile?" in a neighbouring topic.
 
         When a passage of another topic is much closer in meaning than anything in the topic's answer, or alone
-        names what the question names, it answers first (its topic then leads the conversation). Never for a topic whose summary must answer
-        first: "is it approved?" is always answered by how things stand, with every source's date.
+        names what the question names, it answers first (its topic then leads the conversation). Never for a
+        topic whose summary must answer first: "is it approved?" is always answered by how things stand, with
+        every source's date.
         """
         chosen = self._topic_answer(topic, question)
         if not chosen:
