@@ -14,6 +14,9 @@ from typing import Mapping, Optional, Tuple, Union
 PROJECT_ROOT = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 RASA_PORT, ACTIONS_PORT, WEB_PORT = 5005, 5055, 8080
+# The trained model (the Makefile's MODEL), and the entity patterns the spaCy pipeline and the guard share.
+MODEL_FILE = PROJECT_ROOT / "models" / "ahsct.tar.gz"
+ENTITY_PATTERNS_FILE = PROJECT_ROOT / "nlp" / "entity_patterns.yml"
 
 # Limits at the door (web/channel.py, safety/visitor_input.py). A visitor's message is cut at 1,200
 # characters; its JSON, even with every character escaped, with the sender id and a rating's metadata,
@@ -89,6 +92,8 @@ SETTINGS: Tuple[Setting, ...] = (
     Setting(("AHSCT_RATE_LIMIT_MESSAGES", "AHSCT_RATE_LIMIT_SECONDS"), "10|10",
             "a conversation sending more messages than this in this many seconds gets the kind `utter_slow_down` "
             "reply, without NLU (`safety/rate_limit.py`; per Rasa server)", float),
+    Setting(("AHSCT_SOURCES_DIR",), "../shared/sources", "the source documents the corpus is written from; the "
+            "corpus tests check that every fact of their FACTS files is reachable", Path),
     Setting(("PYTHON310",), "", "a Python 3.10 interpreter to use", shown_default="(found)"),
 )
 

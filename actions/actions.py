@@ -12,11 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import context_policy, follows_up, keeps_topic, refers_back
 from actions.knowledge.base import refresh_knowledge_base, shared_knowledge_base
 from actions.knowledge.corpus import Passage
-from actions.knowledge.topics import advice_topics, is_claim, policy_of, topics_of_intent
+from actions.knowledge.topics import advice_topics, is_claim, policy_of, topic_after_personal_question, topics_of_intent
 from settings import RENEWED_SESSION
 
-# Who may be able to have AHSCT: the general criteria that follow "I can't tell you what is right for you".
-ELIGIBILITY_TOPIC = "who_benefits"
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
 AMBIGUITY_GAP, AMBIGUITY_FLOOR = 0.2, 0.25
 
@@ -180,7 +178,7 @@ class ActionAnswerPersonalAdvice(CorpusAction):
         dispatcher.utter_message(response="utter_cannot_advise")
         # "Am I eligible for HSCT?", "should I have AHSCT?": the general criteria, each body's with its date.
         if knowledge.index.names_treatment(question):
-            topic = ELIGIBILITY_TOPIC
+            topic = topic_after_personal_question()  # who may be able to have it (content/topics.yml)
         else:
             found = knowledge.open_search(question, topics=advice_topics())
             topic = found[0].main_topic if found else None

@@ -14,7 +14,7 @@ import requests
 
 from deploy import endpoints as deploy_endpoints
 
-from settings import HOST, PROJECT_ROOT, SHARED_POSTGRES
+from settings import HOST, MODEL_FILE, PROJECT_ROOT, SHARED_POSTGRES
 
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 STARTUP_TIMEOUT_S = 240
@@ -102,7 +102,7 @@ def rasa_server(
     port: int,
     endpoints: Path,
     log_dir: Path,
-    model: Path = PROJECT_ROOT / "models" / "ahsct.tar.gz",
+    model: Path = MODEL_FILE,
     cwd: Path = PROJECT_ROOT,
     api_token: Optional[str] = None,
     cors_origins: str = "",

@@ -21,6 +21,7 @@ class Stack:
         postgres_server: str = SHARED_POSTGRES,
     ):
         self.workdir = workdir
+        self.api_token = api_token
         self.actions_port, self.rasa_port, self.page_port = free_port(), free_port(), free_port()
         self.database = workdir / "conversations.db"
         self.endpoints = write_endpoints(
@@ -48,7 +49,7 @@ class Stack:
         self.actions.stop()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30)
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.api_token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -56,7 +57,7 @@ class Stack:
         """Append bot messages to a conversation and send them out on socket.io, as any bot reply is sent."""
         response = requests.post(
             f"{self.url}/conversations/{conversation_id}/tracker/events",
-            params={"token": API_TOKEN, "output_channel": "socketio", "execute_side_effects": "true"},
+            params={"token": self.api_token, "output_channel": "socketio", "execute_side_effects": "true"},
             json=bot_events, timeout=30,
         )
         response.raise_for_status()

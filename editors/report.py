@@ -18,6 +18,7 @@ from typing import Dict, Iterable, List, Optional
 
 import sqlalchemy
 
+from actions.knowledge.topics import topic_asked_by
 from safety.redaction import redact
 from safety.visitor_input import without_control_characters
 import settings
@@ -40,7 +41,8 @@ class Question:
 
     @property
     def topic(self) -> str:
-        return self.intent[len("ask_"):] if self.intent.startswith("ask_") else self.intent
+        """The corpus topic asked about (content/topics.yml); a conversation act or small talk by its intent."""
+        return topic_asked_by(self.intent) or self.intent
 
     @property
     def answered(self) -> bool:

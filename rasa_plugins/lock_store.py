@@ -20,6 +20,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+import settings as project_settings
+
 POLL_SECONDS = 0.02
 LEASE_SECONDS = 6
 logger = logging.getLogger(__name__)
@@ -37,7 +39,8 @@ class AtomicRedisLockStore(LockStore):
             ssl=bool(settings.get("use_ssl", False)),
             socket_timeout=10,
         )
-        self.key_prefix = f"{settings.get('key_prefix', 'ahsct')}:conversation-lock:"
+        prefix = settings.get("key_prefix") or project_settings.value("REDIS_KEY_PREFIX")
+        self.key_prefix = f"{prefix}:conversation-lock:"
         super().__init__()
 
     @asynccontextmanager

@@ -14,6 +14,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from settings import ENTITY_PATTERNS_FILE
+
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 PRIORITY = ("crisis", "emergency", "unwell", "personal_advice", "pushed_claim")
 # Longer than any real question; Rasa still stores it, but the bot does not try to answer it.
@@ -38,7 +40,6 @@ WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # Acronyms are known from the entity patterns (HSCT, NMSS, RRMS), so "hsct nmss?" is a question.
 VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüáíóú]", re.IGNORECASE)
 MASH_WORD_LETTERS = 4
-ENTITY_PATTERNS_FILE = Path(__file__).resolve().parents[1] / "nlp" / "entity_patterns.yml"
 
 
 @functools.lru_cache(maxsize=None)

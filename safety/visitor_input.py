@@ -18,10 +18,12 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from actions.knowledge.topics import topic_intents
 from safety.redaction import redact
 from settings import MAX_KEPT_CHARACTERS  # longer than the guard's limit (1,000): a cut message is still "too long"
 
-BUTTON_PAYLOAD = re.compile(r"^/(greet|ask_[a-z_]+)$")
+# The buttons' payloads: the welcome's /greet, "Tell me more", and the topics' (content/topics.yml).
+CONVERSATION_BUTTONS = ("greet", "ask_more")
 RATING_PAYLOAD = re.compile(r"^/(rate_helpful|rate_not_helpful)(\{.*\})?$", re.DOTALL)
 RATING_ENTITIES = {"rated_answer"}
 KEPT_CONTROLS = {"\n", "\t", "\u200c", "\u200d"}  # zero-width (non-)joiners belong to some scripts
@@ -73,7 +75,7 @@ def without_control_characters(text: str) -> str:
 
 
 def is_allowed_payload(text: str) -> bool:
-    if BUTTON_PAYLOAD.match(text):
+    if text[1:] in CONVERSATION_BUTTONS or text[1:] in topic_intents():
         return True
     rating = RATING_PAYLOAD.match(text)
     if not rating:

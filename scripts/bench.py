@@ -2,7 +2,7 @@
 
 Figures: training time, time to ready, server RSS, REST latency p50/p95 over a fixed
 list of questions, in-process retrieval time per query, and (issue 14) the reply time of
-turns 1-10 against turns 991-1,000 of one conversation, a visitor's p95 while four scripted
+turns 1-10, the last ten of the first session and turns 991-1,000 of one conversation, a visitor's p95 while four scripted
 clients flood the server (our rate limit on), and the time to refuse (or read) a 10 MB body.
 Writes reports/bench.json and reports/bench.md, and prints the table. Run with `make bench`.
 """
@@ -28,6 +28,7 @@ import requests  # noqa: E402
 
 from devtools.servers import HOST, VENV_BIN, Server, action_server, free_port, quiet_env, rasa_server, write_endpoints  # noqa: E402
 from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
+from settings import value  # noqa: E402
 
 QUESTIONS = [
     "hello", "is any stem cell therapy approved for MS?", "is it FDA approved?", "what is AHSCT?",
@@ -82,14 +83,18 @@ def latencies_ms(url: str) -> list:
     return samples
 
 
-def long_conversation_ms(url: str) -> dict:
-    """One conversation of LONG_CONVERSATION turns: the median reply time of its first and last ten turns."""
+def long_conversation_ms(url: str, sender: str = "bench-long") -> dict:
+    """One conversation of LONG_CONVERSATION turns: the median reply time of its first ten turns, of the last
+    ten of its first session (AHSCT_MAX_SESSION_TURNS; the same place in a session as its last ten turns,
+    1,000 being a multiple of it) and of its last ten turns."""
     chat, samples = RestChat(url), []
     for turn in range(LONG_CONVERSATION):
         started = time.perf_counter()
-        chat.send("bench-long", QUESTIONS[turn % len(QUESTIONS)])
+        chat.send(sender, QUESTIONS[turn % len(QUESTIONS)])
         samples.append((time.perf_counter() - started) * 1000)
-    return dict(first_10=statistics.median(samples[:10]), last_10=statistics.median(samples[-10:]))
+    session = value("AHSCT_MAX_SESSION_TURNS")
+    return dict(first_10=statistics.median(samples[:10]), session_end_10=statistics.median(samples[session - 10:session]),
+                last_10=statistics.median(samples[-10:]), session_turns=session)
 
 
 def flood(url: str, sender: str, stop: threading.Event) -> None:
@@ -215,13 +220,17 @@ def table(ours: dict, starter: dict, retrieval: dict) -> str:
 
 def abuse_rows(ours: dict, starter: dict) -> list:
     def pair(result):
-        return f"{result['long']['first_10']:.1f} / {result['long']['last_10']:.1f} ms"
+        long = result["long"]
+        return f"{long['first_10']:.1f} / {long['session_end_10']:.1f} / {long['last_10']:.1f} ms"
+
+    session = ours["long"]["session_turns"]
 
     def body(result):
         return f"{result['big_body']['seconds']:.2f} s ({result['big_body']['status']})"
 
     return [
-        f"| reply time, turns 1-10 / turns {LONG_CONVERSATION - 9}-{LONG_CONVERSATION} of one conversation | "
+        f"| reply time, turns 1-10 / {session - 9}-{session} / {LONG_CONVERSATION - 9}-{LONG_CONVERSATION} of one "
+        "conversation | "
         f"{pair(ours)} | {pair(starter)} | |",
         f"| a visitor's p95 while {FLOODERS} clients flood | {ours['flood_p95_ms']:.1f} ms | "
         f"{starter['flood_p95_ms']:.1f} ms | {ours['flood_p95_ms'] / starter['flood_p95_ms']:.2f}× |",

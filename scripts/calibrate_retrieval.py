@@ -34,7 +34,6 @@ from actions.knowledge.corpus import load_corpus  # noqa: E402
 from actions.knowledge.search import PassageIndex  # noqa: E402
 from nlp.embeddings import shared_embedder  # noqa: E402
 
-RETRIEVAL_FILE = PROJECT_ROOT / "content" / "retrieval.yml"
 NEGATIVE_INTENTS = {"out_of_scope", "greet", "thank", "goodbye", "bot_challenge"}
 
 
@@ -48,7 +47,7 @@ def negatives() -> List[str]:
 
 
 def calibrate() -> Dict[str, float]:
-    passages = load_corpus(PROJECT_ROOT / "data" / "corpus")
+    passages = load_corpus(project_settings.path("AHSCT_CORPUS_DIR"))
     held_out = {p.id: p.questions[-1] for p in passages if len(p.questions) >= 2}
     indexed = [dataclasses.replace(p, questions=p.questions[:-1]) if p.id in held_out else p for p in passages]
     embedder = shared_embedder(str(project_settings.path("AHSCT_EMBEDDING_MODEL")))
@@ -84,15 +83,16 @@ def calibrate() -> Dict[str, float]:
 
 
 def write(settings: Dict[str, float]) -> None:
-    text = RETRIEVAL_FILE.read_text(encoding="utf-8")
+    retrieval_file = project_settings.path("AHSCT_RETRIEVAL_FILE")
+    text = retrieval_file.read_text(encoding="utf-8")
     header = text[:text.index("\nsimilarity:") + 1]  # the block's own line, not a setting whose name ends so
     body = "similarity:\n" + "".join(f"  {name}: {value}\n" for name, value in settings.items())
-    RETRIEVAL_FILE.write_text(header + body, encoding="utf-8")
+    retrieval_file.write_text(header + body, encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"rewrite {RETRIEVAL_FILE.relative_to(PROJECT_ROOT)}")
+    parser.add_argument("--write", action="store_true", help="rewrite the file of thresholds (AHSCT_RETRIEVAL_FILE)")
     settings = calibrate()
     if parser.parse_args().write:
         write(settings)

@@ -23,6 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import settings  # noqa: E402
 from actions.knowledge.corpus import load_corpus  # noqa: E402
 
 CASES_FILE = ROOT / "tests" / "eval" / "conversations.yml"
@@ -67,7 +68,7 @@ class Outcome:
 
 def allowed_numbers() -> set:
     """Every figure the bot may say: those in the corpus and in the domain's responses."""
-    corpus = " ".join(p.text + " " + p.source for p in load_corpus(ROOT / "data" / "corpus"))
+    corpus = " ".join(p.text + " " + p.source for p in load_corpus(settings.path("AHSCT_CORPUS_DIR")))
     domain = (ROOT / "domain.yml").read_text(encoding="utf-8")
     return set(NUMBER.findall(corpus)) | set(NUMBER.findall(domain))
 

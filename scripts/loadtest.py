@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from devtools.cluster import running_cluster  # noqa: E402
 from devtools.databases import drop_database, scratch_database_name  # noqa: E402
 from devtools.servers import HOST, free_port  # noqa: E402
-from settings import SHARED_REDIS  # noqa: E402
+from settings import SHARED_REDIS, WEB_PORT  # noqa: E402
 from devtools.stack import running_stack  # noqa: E402
 from devtools.starter_bot import init_starter_bot, starter_server  # noqa: E402
 
@@ -36,7 +36,7 @@ LOCUSTFILE = ROOT / "loadtest" / "locustfile.py"
 MESSAGE_NAMES = ("REST message", "socket.io message")
 REQUEST_NAMES = (*MESSAGE_NAMES, "socket.io connect")
 # Visitors come to the page the widget sits on; the bot turns other origins away.
-PAGE_ORIGIN = "http://127.0.0.1:8080"
+PAGE_ORIGIN = f"http://{HOST}:{WEB_PORT}"
 # At the end of the run, visitors waiting for a reply get this long to have it, so no answer is cut off.
 STOP_TIMEOUT_S = 40
 

@@ -15,9 +15,10 @@ from typing import Dict, List
 import textstat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import settings  # noqa: E402
 from actions.knowledge.corpus import parse_corpus  # noqa: E402
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+DEFAULT_CORPUS = settings.default_path("AHSCT_CORPUS_DIR")
 TARGET_GRADE = 7.0
 
 

@@ -32,7 +32,8 @@ UNLIMITED = {"AHSCT_RATE_LIMIT_MESSAGES": "100000"}
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stack"), rasa_env=UNLIMITED) as running:
+    # A token of its own, not the default: reading trackers proves the stack uses the token it was given.
+    with running_stack(tmp_path_factory.mktemp("stack"), rasa_env=UNLIMITED, api_token=f"shared-{uuid.uuid4().hex}") as running:
         yield running
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,9 +19,9 @@ from actions.actions import (
     ActionSessionStart,
     ActionTellMore,
 )
-from settings import RENEWED_SESSION
+from settings import PROJECT_ROOT, RENEWED_SESSION
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 
 
 def tracker_for(text: str, intent: str, slots: dict = None, ranking: list = None, events: list = None) -> Tracker:

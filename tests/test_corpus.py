@@ -1,7 +1,6 @@
 """The corpus: every passage has a source, and every fact of FACTS.md is in it."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 
 import yaml
 
+import settings
 from actions.knowledge.corpus import CorpusError, load_corpus, load_document
 from actions.knowledge.topics import topic_policies
 from scripts.evaluate import approval_claims
@@ -16,10 +16,10 @@ from scripts.readability import grades as readability_grades
 
 
 # The source documents sit beside the project (../shared/sources), as in CI; AHSCT_SOURCES_DIR overrides.
-SOURCES_DIR = Path(os.environ.get("AHSCT_SOURCES_DIR", Path(__file__).resolve().parents[2] / "shared" / "sources"))
+SOURCES_DIR = settings.path("AHSCT_SOURCES_DIR")
 FACTS_FILE = SOURCES_DIR / "FACTS.md"
 MSIF, NMSS = "msif-ahsct", "nmss-research-in-stem-cells"
-CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
+CORPUS_DIR = settings.default_path("AHSCT_CORPUS_DIR")
 # "About 90 words at most" (issue 12.5): summaries bringing up to eight countries together need a few more.
 MAX_PASSAGE_WORDS = 100
 # The documents written from the current pack (../shared/sources/current/), each naming its source file.

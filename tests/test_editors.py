@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from settings import PROJECT_ROOT
+from editors.report import Question
+from settings import MODEL_FILE, PROJECT_ROOT
 from devtools.databases import drop_database, scratch_database_name
 from devtools.stack import running_stack
 
 ROOT = PROJECT_ROOT
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-MODEL = ROOT / "models" / "ahsct.tar.gz"
+MODEL = MODEL_FILE
 NEW_DOCUMENT = """---
 title: Parking at the Example MS Centre
 organisation: Example MS Charity (a made-up test document)
@@ -150,3 +151,10 @@ def test_report_copes_with_control_characters_stored_before_they_were_removed(tm
                tmp_path / "out")
     rows = list(csv.DictReader((tmp_path / "out" / "questions.csv").open(encoding="utf-8", newline="")))
     assert rows[0]["question"] == "nullbyte\nand[31m"
+
+
+@pytest.mark.parametrize("intent, topic", [("ask_risks", "risks"), ("ask_more", "ask_more"),
+                                            ("claim_approved", "claim_approved"), ("greet", "greet")])
+def test_the_report_counts_a_question_under_the_topic_its_intent_asks_about(intent, topic):
+    question = Question("c", datetime.datetime(2026, 12, 3), "text", intent)
+    assert question.topic == topic

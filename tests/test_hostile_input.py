@@ -119,6 +119,10 @@ def test_emails_and_phone_numbers_are_never_stored(chat, stack, sender):
     [
         ("/ask_risks", "/ask_risks"),
         ("/greet", "/greet"),
+        ("/ask_more", "/ask_more"),
+        ("/ask_society", "/ask_society"),  # every topic's button (content/topics.yml), not only the welcome's
+        ("/ask_personal_advice", "ask_personal_advice"),  # no button sends it: read as words, not a command
+        ("/ask_followup", "ask_followup"),
         ('/rate_not_helpful{"rated_answer": "AHSCT is}"}', '/rate_not_helpful{"rated_answer": "AHSCT is}"}'),
         ("/rate_helpful", "/rate_helpful"),
         ("/restart", "restart"),

@@ -1,12 +1,12 @@
 """The safety checks and the language test, without Rasa."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
 from nlp.language_detection import detect_language
+from settings import PROJECT_ROOT
 from safety.checks import MAX_MESSAGE_CHARS, classify, decide_intent, names_a_subject, odd_input
 
 UNDERSTOOD = {"name": "ask_approval", "confidence": 0.95}
@@ -131,7 +131,7 @@ def test_decide_intent_puts_safety_first(text, language, intent, expected):
 def test_every_other_language_training_question_names_a_subject():
     """An editor who adds an Italian, French, Spanish or German example adds its subject word too
     (safety/patterns.yml), or the bot gives that question only the notice."""
-    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "nlu" / "other_languages.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "other_languages.yml").read_text(encoding="utf-8"))
     examples = [line.strip()[2:] for item in data["nlu"] for line in item["examples"].splitlines() if line.strip()]
     assert len(examples) > 200
     assert [example for example in examples if not names_a_subject(example)] == []

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from settings import PROJECT_ROOT as ROOT
 
 # As `rasa train` printed them on a fresh clone (2026-12-03): pkg_resources' warning has a second line.
 PKG_RESOURCES_WARNING = (

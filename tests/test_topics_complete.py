@@ -32,8 +32,12 @@ def intents_answered_from_the_corpus() -> set:
     return answered
 
 
+def asking_topics() -> list:
+    return [policy for policy in topic_policies().values() if not policy.tag_only]
+
+
 def asking_intents() -> set:
-    return {policy.asked_by for policy in topic_policies().values() if policy.name in corpus_topics() and policy.asked_by}
+    return {policy.intent for policy in asking_topics()}
 
 
 def corpus_topics() -> set:
@@ -51,7 +55,22 @@ def test_every_topics_intent_is_in_the_domain_with_training_examples_and_a_rule(
     assert intents - intents_answered_from_the_corpus() == set(), "add a rule: the intent, then action_answer_from_corpus"
 
 
-def test_every_topic_button_sends_an_intent_of_the_domain():
-    buttons = DOMAIN["responses"]["utter_topic_menu"][0]["buttons"]
-    sent = {button["payload"][1:].split("{")[0] for button in buttons}
-    assert sent - set(DOMAIN["intents"]) == set()
+def test_every_topic_the_corpus_asks_about_has_its_intent_and_button_and_no_tag_is_asked():
+    asked = {policy.name for policy in asking_topics()}
+    assert corpus_topics() - asked == {policy.name for policy in topic_policies().values() if policy.tag_only}
+    assert [policy.name for policy in asking_topics() if not (policy.intent and policy.button)] == []
+
+
+def menu(response: str) -> list:
+    return [(button["title"], button["payload"]) for button in DOMAIN["responses"][response][0]["buttons"]]
+
+
+def test_the_domain_menus_are_the_topics_buttons_in_the_order_of_the_content_policy():
+    every = [(policy.button, f"/{policy.intent}") for policy in asking_topics()]
+    welcome = [(policy.button, f"/{policy.intent}") for policy in asking_topics() if policy.on_welcome]
+    assert menu("utter_topic_menu") == every, "domain.yml's utter_topic_menu follows content/topics.yml"
+    assert menu("utter_welcome") == welcome, "the welcome's topic_buttons are the topics marked on_welcome"
+
+
+def test_exactly_one_topic_follows_a_personal_question():
+    assert len([policy for policy in topic_policies().values() if policy.after_personal]) == 1

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Dict, NamedTuple
 from urllib.parse import urlsplit
 
+from settings import HOST, RASA_PORT, WEB_PORT
+
 WEB_DIR = Path(__file__).resolve().parent
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+DEFAULT_RASA_URL = f"http://{HOST}:{RASA_PORT}"
 
 
 class StaticFile(NamedTuple):
@@ -108,8 +110,8 @@ def make_server(host: str, port: int, rasa_url: str) -> ThreadingHTTPServer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--host", default=HOST)
+    parser.add_argument("--port", type=int, default=WEB_PORT)
     parser.add_argument("--rasa-url", default=DEFAULT_RASA_URL, help="where the widget finds the Rasa server")
     args = parser.parse_args()
     server = make_server(args.host, args.port, args.rasa_url)

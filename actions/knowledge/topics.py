@@ -9,25 +9,20 @@ import yaml
 
 import settings
 
-TOPIC_INTENT_PREFIX = "ask_"
-# Intents named ask_ that are conversation acts, not topics.
-CONVERSATION_ACTS = ("ask_more", "ask_followup", "ask_personal_advice")
-
 
 @dataclass(frozen=True)
 class TopicPolicy:
     name: str
+    intent: Optional[str] = None  # None for a tag
+    button: Optional[str] = None
+    on_welcome: bool = False
+    after_personal: bool = False
     time_sensitive: bool = False
     advice_prone: bool = False
     by_country: bool = False
     summary_first: bool = False
     corrects: Tuple[str, ...] = ()
     tag_only: bool = False
-
-    @property
-    def asked_by(self) -> Optional[str]:
-        """The intent that asks about the topic, `ask_<topic>`; None for a tag."""
-        return None if self.tag_only else f"{TOPIC_INTENT_PREFIX}{self.name}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,16 +41,26 @@ def policy_of(topic: str) -> TopicPolicy:
     return topic_policies().get(topic, TopicPolicy(topic))
 
 
-def topics_of_intent(intent: str) -> List[str]:
-    """The topic an intent asks about, or the topics a claim's facts are corrected with; [] for other intents.
+def topic_asked_by(intent: str) -> Optional[str]:
+    """The topic the intent asks about; None for a claim, a conversation act (ask_more) or small talk."""
+    return next((name for name, policy in topic_policies().items() if policy.intent == intent), None)
 
-    An `ask_<topic>` intent the file does not list still asks about <topic>: an editor's new topic works
-    before its entry is written."""
-    policies = topic_policies().values()
-    listed = [p.name for p in policies if p.asked_by == intent] or [p.name for p in policies if intent in p.corrects]
-    if listed or intent in CONVERSATION_ACTS or not intent.startswith(TOPIC_INTENT_PREFIX):
-        return listed
-    return [intent[len(TOPIC_INTENT_PREFIX):]]
+
+def topics_of_intent(intent: str) -> List[str]:
+    """The topic an intent asks about, or the topics a claim's facts are corrected with; [] for other intents
+    (the conversation acts, such as ask_more, and small talk)."""
+    asked = topic_asked_by(intent)
+    return [asked] if asked else [name for name, policy in topic_policies().items() if intent in policy.corrects]
+
+
+def topic_intents() -> Tuple[str, ...]:
+    """The intents that ask about a topic: what a topic button may send."""
+    return tuple(policy.intent for policy in topic_policies().values() if policy.intent)
+
+
+def topic_after_personal_question() -> Optional[str]:
+    """The topic whose general facts follow the reply to "am I eligible?"."""
+    return next((name for name, policy in topic_policies().items() if policy.after_personal), None)
 
 
 def is_claim(intent: str) -> bool:
