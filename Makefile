@@ -29,7 +29,7 @@ PY_SPY_VERSION := 0.4.3
 comma := ,
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 
-.PHONY: help run run-cluster test lint unit validate e2e install model ingest report eval bench profile loadtest screenshots lock clean
+.PHONY: help run run-cluster test lint unit validate e2e install model ingest report eval bench bench-long profile loadtest screenshots lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -82,6 +82,9 @@ eval: $(MODEL) $(CORPUS_SNAPSHOT) ## held-out NLU, the conversation set and NLU 
 
 bench: $(MODEL) $(CORPUS_SNAPSHOT) ## speed and memory, beside Rasa's starter bot
 	@$(PYTHON) scripts/bench.py
+
+bench-long: $(MODEL) $(CORPUS_SNAPSHOT) ## only the reply times of one 1,000-turn conversation (a few minutes)
+	@$(PYTHON) scripts/bench.py long
 
 loadtest: $(MODEL) $(CORPUS_SNAPSHOT) $(NGINX) $(LOADTEST_ENV) ## Locust: starter bot, 1 replica, cluster [USERS=50 SECONDS=60 THINK=2,6] (reports/)
 	@$(PYTHON) scripts/loadtest.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60) --think $(or $(THINK),2$(comma)6)

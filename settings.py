@@ -67,7 +67,7 @@ SETTINGS: Tuple[Setting, ...] = (
             "(logging in through `TRACKER_DB_LOGIN_DB`, there `test`) and `REDIS_URL` to `redis://127.0.0.1:6379/0`"),
     Setting(("TRACKER_DB_LOGIN_DB",), "", "an existing PostgreSQL database to log in to when Rasa should create "
             "the tracker's database", shown_default="(none)"),
-    Setting(("AHSCT_MAX_SESSION_TURNS",), "50", "visitor messages after which a conversation silently starts a "
+    Setting(("AHSCT_MAX_SESSION_TURNS",), "20", "visitor messages after which a conversation silently starts a "
             "new session, keeping its slots, so a turn's cost does not grow with the conversation "
             "(`rasa_plugins/tracker_store.py`)", int),
     Setting(("REDIS_URL", "REDIS_KEY_PREFIX"), "|ahsct",

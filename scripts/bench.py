@@ -238,7 +238,21 @@ def abuse_rows(ours: dict, starter: dict) -> list:
     ]
 
 
+def long_conversation_only() -> None:
+    """`make bench-long`: only the long conversation of AHSCT Guide, as deployed (a few minutes, not 40)."""
+    from devtools.stack import running_stack
+
+    with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), rasa_env=NO_RATE_LIMIT) as stack:
+        long = long_conversation_ms(stack.url)
+    session = long["session_turns"]
+    print(f"reply time (median), turns 1-10 / {session - 9}-{session} / {LONG_CONVERSATION - 9}-{LONG_CONVERSATION} "
+          f"of one conversation: {long['first_10']:.1f} / {long['session_end_10']:.1f} / {long['last_10']:.1f} ms "
+          f"(AHSCT_MAX_SESSION_TURNS={session})")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["long"]:
+        return long_conversation_only()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         ours, starter = measure_ahsct(workdir), measure_starter(workdir)

@@ -24,7 +24,7 @@ def test_no_settings_means_sqlite_and_no_lock_store():
     config = endpoints({})
     assert config["tracker_store"] == {
         "type": "rasa_plugins.tracker_store.BoundedSessionSQLTrackerStore", "dialect": "sqlite",
-        "db": "var/conversations.db", "max_session_turns": 50,
+        "db": "var/conversations.db", "max_session_turns": 20,
     }
     assert "lock_store" not in config
 

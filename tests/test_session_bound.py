@@ -92,3 +92,32 @@ def test_a_database_that_fails_abandons_the_turn_past_rasas_fail_safe_store(stor
     with sqlite3.connect(store.engine.url.database) as db:
         db.execute("ALTER TABLE events_away RENAME TO events")
     assert visitor_turns(asyncio.run(fail_safe.retrieve("failing"))) == 1
+
+
+def query_plan(store, sql: str, *parameters) -> str:
+    with sqlite3.connect(store.engine.url.database) as db:
+        return " | ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", parameters))
+
+
+def test_the_current_session_is_read_through_indexes_not_by_scanning_the_whole_conversation(store):
+    talk(store, "indexed", 2 * LIMIT + 1)
+    with store.session_scope() as session:
+        query = store._event_query(session, "indexed", fetch_events_from_all_sessions=False)
+        statement = query.statement.compile(compile_kwargs={"literal_binds": True})
+        start = session.query(store.SQLEvent.timestamp).filter(
+            store.SQLEvent.type_name == "session_started").order_by(store.SQLEvent.id.desc()).first()[0]
+    plan = query_plan(store, str(statement))
+    # Rasa's own query searches the index by sender alone (sender_id=?): every event of the conversation.
+    assert "USING INDEX events_sender_timestamp (sender_id=? AND timestamp>?)" in plan, plan
+    assert f"{start}" in str(statement)
+    start_plan = query_plan(store, "SELECT max(timestamp) FROM events WHERE sender_id = ? AND type_name = ?",
+                            "indexed", "session_started")
+    assert "COVERING INDEX events_sender_type_timestamp" in start_plan, start_plan
+
+
+def test_the_indexes_are_made_once_and_a_second_server_on_the_same_database_starts(store):
+    second = BoundedSessionSQLTrackerStore(domain=store.domain, dialect="sqlite", db=store.engine.url.database,
+                                           max_session_turns=LIMIT)
+    with sqlite3.connect(second.engine.url.database) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+    assert names.count("events_sender_timestamp") == names.count("events_sender_type_timestamp") == 1
