@@ -61,7 +61,7 @@ def cluster(tmp_path_factory):
     database = scratch_database_name("replicas")
     try:
         with running_stack(workdir, postgres_db=database, redis_url=SHARED_REDIS) as stack:
-            second = rasa_server(free_port(), stack.endpoints, workdir, api_token="test-token").start()
+            second = rasa_server(free_port(), stack.endpoints, workdir, api_token=stack.api_token).start()
             try:
                 yield stack, RestChat(second.health_url.rstrip("/"))
             finally:
@@ -107,7 +107,7 @@ def test_a_conversation_carries_on_after_a_replica_is_killed(cluster):
     stack.rasa.stop()
     try:
         events = [e for e in requests.get(f"{second.rasa_url}/conversations/{sender}/tracker",
-                                          params={"token": "test-token"}, timeout=30).json()["events"]]
+                                          params={"token": stack.api_token}, timeout=30).json()["events"]]
         assert [t for t, _ in user_turns(events)] == ["what is ahsct"]
         more = second.ask(sender, "tell me more")  # the same conversation: it still knows the topic
         assert "Source:" in more or "That is all my sources say about this" in more
@@ -134,4 +134,4 @@ def test_the_http_api_needs_its_token(stack, sender):
     tracker_url = f"{stack.url}/conversations/{sender}/tracker"
     assert requests.get(tracker_url, timeout=30).status_code == 401
     assert requests.get(tracker_url, params={"token": "wrong"}, timeout=30).status_code == 401
-    assert requests.get(tracker_url, params={"token": "test-token"}, timeout=30).status_code == 200
+    assert requests.get(tracker_url, params={"token": stack.api_token}, timeout=30).status_code == 200
