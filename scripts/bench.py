@@ -83,14 +83,14 @@ def latencies_ms(url: str) -> list:
     return samples
 
 
-def long_conversation_ms(url: str, sender: str = "bench-long") -> dict:
+def long_conversation_ms(url: str) -> dict:
     """One conversation of LONG_CONVERSATION turns: the median reply time of its first ten turns, of the last
     ten of its first session (AHSCT_MAX_SESSION_TURNS; the same place in a session as its last ten turns,
     1,000 being a multiple of it) and of its last ten turns."""
     chat, samples = RestChat(url), []
     for turn in range(LONG_CONVERSATION):
         started = time.perf_counter()
-        chat.send(sender, QUESTIONS[turn % len(QUESTIONS)])
+        chat.send("bench-long", QUESTIONS[turn % len(QUESTIONS)])
         samples.append((time.perf_counter() - started) * 1000)
     session = value("AHSCT_MAX_SESSION_TURNS")
     return dict(first_10=statistics.median(samples[:10]), session_end_10=statistics.median(samples[session - 10:session]),
@@ -220,8 +220,7 @@ def table(ours: dict, starter: dict, retrieval: dict) -> str:
 
 def abuse_rows(ours: dict, starter: dict) -> list:
     def pair(result):
-        long = result["long"]
-        return f"{long['first_10']:.1f} / {long['session_end_10']:.1f} / {long['last_10']:.1f} ms"
+        return long_turns(result["long"])
 
     session = ours["long"]["session_turns"]
 
@@ -238,6 +237,10 @@ def abuse_rows(ours: dict, starter: dict) -> list:
     ]
 
 
+def long_turns(long: dict) -> str:
+    return f"{long['first_10']:.1f} / {long['session_end_10']:.1f} / {long['last_10']:.1f} ms"
+
+
 def long_conversation_only() -> None:
     """`make bench-long`: only the long conversation of AHSCT Guide, as deployed (a few minutes, not 40)."""
     from devtools.stack import running_stack
@@ -246,7 +249,7 @@ def long_conversation_only() -> None:
         long = long_conversation_ms(stack.url)
     session = long["session_turns"]
     print(f"reply time (median), turns 1-10 / {session - 9}-{session} / {LONG_CONVERSATION - 9}-{LONG_CONVERSATION} "
-          f"of one conversation: {long['first_10']:.1f} / {long['session_end_10']:.1f} / {long['last_10']:.1f} ms "
+          f"of one conversation: {long_turns(long)} "
           f"(AHSCT_MAX_SESSION_TURNS={session})")
 
 
