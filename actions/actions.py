@@ -57,7 +57,7 @@ class ActionGreet(Action):
 
 class ActionAnswerOutOfScope(CorpusAction):
     """Off the bot's subjects, unless an editor has since added a document that answers it, or the question
-    names one of the corpus's things and a passage answers it closely (knowledge.topic_of_off_topic_question)."""
+    names one of the corpus's things and a passage answers it closely (knowledge.topic_of_named_thing)."""
 
     def name(self) -> Text:
         return "action_answer_out_of_scope"
@@ -67,7 +67,7 @@ class ActionAnswerOutOfScope(CorpusAction):
         if answered is not None:
             return answered
         knowledge, question = shared_knowledge_base(), question_text(tracker)
-        topic = knowledge.topic_of_off_topic_question(question)
+        topic = knowledge.topic_of_named_thing(question)
         if topic:
             return send_passages(dispatcher, tracker, knowledge.answer(topic, question), topic, domain)
         dispatcher.utter_message(response="utter_out_of_scope")
@@ -97,7 +97,7 @@ class ActionAnswerFromCorpus(CorpusAction):
         if topic and policy_of(topic).by_country and not is_claim(latest_intent(tracker)):
             for place in knowledge.places_not_covered(question, topic):
                 dispatcher.utter_message(response="utter_place_not_covered", place=place)
-        return send_passages(dispatcher, tracker, passages, topic, domain)
+        return send_passages(dispatcher, tracker, passages, answering_topic(topic, passages), domain)
 
 
 class ActionAnswerFollowup(CorpusAction):
@@ -155,7 +155,10 @@ class ActionSearchCorpus(CorpusAction):
         if in_context is not None:
             return in_context
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
-        closer = knowledge.clearly_closer_topic(question, [topic_of_intent(c) for c in choices]) if choices else None
+        # Of two topics NLU hesitated between, one clearly closer answers; so does a passage very close to the
+        # thing the question names ("which kinds of MS does the ASTCT statement cover?"), rather than a menu.
+        closer = (knowledge.clearly_closer_topic(question, [topic_of_intent(c) for c in choices])
+                  or knowledge.topic_of_named_thing(question)) if choices else None
         if closer:
             return send_passages(dispatcher, tracker, knowledge.answer(closer, question), closer, domain)
         buttons = [b for b in topic_menu(domain) if b["payload"] in {f"/{intent}" for intent in choices}]
@@ -322,6 +325,14 @@ def on_new_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[Passage]:
 def routed_topics(domain: Dict[Text, Any]) -> set:
     intents = [next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents", [])]
     return {topic for intent in intents for topic in topics_of_intent(intent)}
+
+
+def answering_topic(topic: Optional[str], passages: Sequence[Passage]) -> Optional[str]:
+    """The topic the conversation goes on with: that of the passage that answers first when it is of another
+    topic ("what were the London referral rules?", NLU: how it is done), so "tell me more" brings its next ones."""
+    if passages and topic not in passages[0].topics:
+        return passages[0].main_topic
+    return topic
 
 
 def latest_intent(tracker: Tracker) -> str:

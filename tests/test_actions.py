@@ -362,3 +362,26 @@ def test_an_off_topic_guess_that_names_a_trial_and_matches_a_passage_closely_is_
 def test_off_topic_questions_that_name_nothing_or_match_loosely_stay_off_topic(knowledge_base, question):
     messages, events = run(ActionAnswerOutOfScope(), tracker_for(question, "out_of_scope"))
     assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
+
+
+def test_between_two_topics_nlu_hesitated_over_a_passage_close_to_the_thing_named_answers(knowledge_base):
+    # No menu of two topics when the question names a body and a passage about it answers it closely.
+    question = "what types of MS is the ASTCT statement about?"
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_approval", "confidence": 0.34},
+               {"name": "ask_who_benefits", "confidence": 0.32}]
+    messages, events = run(ActionSearchCorpus(), tracker_for(question, "nlu_fallback", ranking=ranking))
+    expected = knowledge_base.answer("who_benefits", question)
+    assert [m["answer"] for m in messages] == [p.text for p in expected]
+    assert any("superimposed" in m["answer"] for m in messages)
+    assert events == [SlotSet("topic", "who_benefits"), SlotSet("shown_passages", [p.id for p in expected])]
+
+
+def test_when_another_topics_passage_answers_first_the_conversation_goes_on_with_its_topic(knowledge_base):
+    # NLU put it under how AHSCT is done; the London criteria (who may have it) answer, and "tell me more"
+    # must bring the rest of those criteria, not how AHSCT is done.
+    question = "what were the rules in London for referral in 2016?"
+    messages, events = run(ActionAnswerFromCorpus(), tracker_for(question, "ask_how_ahsct_works"))
+    expected = knowledge_base.answer("how_ahsct_works", question)
+    assert expected[0].document.name == "10c-london-criteria-2016" and "how_ahsct_works" not in expected[0].topics
+    assert [m["answer"] for m in messages] == [p.text for p in expected]
+    assert events == [SlotSet("topic", expected[0].main_topic), SlotSet("shown_passages", [p.id for p in expected])]

@@ -10,7 +10,9 @@ import pytest
 
 from scripts.evaluate import approval_claims, facts_reached
 
-TARGET_REACHED = 0.85
+# 0.85 until 2026-12-06 (144 of 162 reached then); 153 of 162 (94%) since passages are ranked by all the things
+# a question names, their documents included (docs/EVALUATION.md).
+TARGET_REACHED = 0.90
 
 
 @pytest.fixture(scope="module")

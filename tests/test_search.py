@@ -160,3 +160,20 @@ def test_a_passage_that_alone_names_what_the_question_names_answers_first(knowle
     # NLU put it under how AHSCT is done, whose passages never mention Wales: the Welsh passage leads.
     answer = knowledge_base.answer("how_ahsct_works", "how do things stand in Wales for stem cell transplants?")
     assert "Wales" in answer[0].text and "how_ahsct_works" not in answer[0].topics
+
+
+def test_a_passage_naming_more_of_the_things_asked_about_comes_first(knowledge_base):
+    # Both BEAT-MS pages on availability name the UK (the registry copy lists it as a country); the one whose
+    # heading names both answers the question.
+    named = knowledge_base.named_in_topic("availability", "is BEAT-MS open to people in the UK?")
+    assert named[0].heading == "Is BEAT-MS running in the UK?"
+
+
+def test_tell_me_more_after_a_question_on_a_named_thing_brings_more_about_it(knowledge_base):
+    # Passages of the Canadian trial's paper need not say "Canadian": their document is about it. Without this
+    # the trials topic's next passage (a 2016 list of trial countries) came before the trial's own results.
+    question = "what did the Canadian trial find about MS activity?"
+    shown = [p.id for p in knowledge_base.answer("trials", question)]
+    more = knowledge_base.more("trials", shown, question)
+    assert [p.document.name for p in more] == ["21f-canadian-trial-2016"] * 2
+    assert any("69.6%" in p.text for p in more)

@@ -137,11 +137,11 @@ class KnowledgeBase:
             return None
         return best[0][1] if best[0][0] - best[1][0] >= retrieval_setting("choice_margin") else None
 
-    def topic_of_off_topic_question(self, question: str) -> Optional[str]:
-        """The topic of a question NLU put off the bot's subjects, when it names one of the corpus's things (a
-        trial, a body, a country) and is very close in meaning to a passage: NLU read "is BEAT-MS still open
-        today?" as small talk about the day. None for all else: "what other MS treatments are there?" names
-        nothing, and "book a flight to London" (0.56 from the London cohort) is not close enough."""
+    def topic_of_named_thing(self, question: str) -> Optional[str]:
+        """The topic of a question NLU put off the bot's subjects, or hesitated over, when it names one of the
+        corpus's things (a trial, a body, a country) and is very close in meaning to a passage: NLU read "is
+        BEAT-MS still open today?" as small talk about the day. None for all else: "what other MS treatments
+        are there?" names nothing, and "book a flight to London" (0.56 from the London cohort) is not close enough."""
         if not question.strip() or not self.index.query(question).terms.entities:
             return None
         closest = self.index.closest_in_meaning(question, lambda p: not p.is_summary)
@@ -166,13 +166,21 @@ class KnowledgeBase:
         return self._about_named_things(question, [topic]) if topic else []
 
     def more(self, topic: str, shown_ids: Iterable[str], question: str = "") -> List[Passage]:
-        """'Tell me more': the topic's passages not shown yet, those closest to the visitor's question first,
-        and those whose first topic it is before those that only touch it."""
+        """'Tell me more': the topic's passages not shown yet, those closest to the visitor's question first.
+        Those about more of what the question named come first ("the EMA", "the Canadian trial": more about
+        it, not the topic's next passage); of the others, those whose first topic it is before those that only
+        touch it."""
         shown = set(shown_ids)
         ranked = self.index.search(question, topics=[topic], limit=len(self.passages), words_only=True)  # BM25, else corpus order
         fresh = [p for p in ranked if p.id not in shown]
-        fresh.sort(key=lambda passage: passage.main_topic != topic)  # stable: keeps the BM25 order
+        fresh.sort(key=lambda passage: self._more_order(passage, topic, question))  # stable: keeps the BM25 order
         return fresh[:PASSAGES_PER_ANSWER]
+
+    def _more_order(self, passage: Passage, topic: str, question: str) -> Tuple[int, bool]:
+        # Among the passages about what was named, the question's words decide; the topic's own passages lead
+        # only among the rest.
+        about = self.index.about_shared(passage, question)
+        return -about, not about and passage.main_topic != topic
 
     def has_more(self, topic: str, shown_ids: Iterable[str]) -> bool:
         shown = set(shown_ids)
@@ -204,8 +212,10 @@ class KnowledgeBase:
         # With entities_only, a question that names nothing specific matches no passage. Summaries name
         # nearly everything; a question about one thing ("and in Scotland?") wants the passage about it.
         found = self.index.search(question, topics=topics, limit=len(self.passages), entities_only=True, words_only=True)
-        # A passage whose heading names the thing is about it, not just mentioning it ("What is the BEAT-MS trial?").
-        found.sort(key=lambda passage: not self.index.heading_names(passage, question))
+        # A passage naming more of the things asked about answers better; then one whose heading names them is
+        # about them, not just mentioning them ("can I join BEAT-MS in Britain?": "Is BEAT-MS running in the
+        # UK?" before "Is BEAT-MS recruiting?", whose registry copy also lists the UK).
+        found.sort(key=lambda passage: (-self.index.about_shared(passage, question), -self.index.heading_names(passage, question)))
         return [p for p in found if not p.is_summary][:PASSAGES_PER_NAMED_ANSWER]
 
 

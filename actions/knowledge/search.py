@@ -45,6 +45,10 @@ class PassageIndex:
         self.terms = [terms_of(nlp(f"{p.heading}\n{p.text}".lower())) for p in self.passages]
         self.document_frequency = Counter(term for terms in self.terms for term in terms.content)
         self.heading_entities = {p.id: terms_of(nlp(p.heading.lower())).entities for p in self.passages}
+        # What a passage's document is about, by its organisation and title ("Scottish Health Technologies
+        # Group", "Canadian phase 2 trial"): its passages need not name it again in every paragraph.
+        about_document = {d.path: terms_of(nlp(f"{d.organisation}\n{d.title}".lower())).entities for d in {p.document for p in self.passages}}
+        self.about_entities = {p.id: self.terms[i].entities | about_document[p.document.path] for i, p in enumerate(self.passages)}
         self._bm25 = bm25s.BM25()
         self._bm25.index([terms.all for terms in self.terms], show_progress=False)
         self.embedder = embedder
@@ -135,11 +139,20 @@ class PassageIndex:
 
     def names_what_query_names(self, passage: Passage, query: str) -> bool:
         """Whether the passage names a specific thing the query names."""
-        return bool(self.terms[self.position[passage.id]].entities & self.query(query).terms.entities)
+        return self.names_shared(passage, query) > 0
 
-    def heading_names(self, passage: Passage, query: str) -> bool:
-        """Whether the passage's heading names a specific thing the query names."""
-        return bool(self.heading_entities.get(passage.id, frozenset()) & self.query(query).terms.entities)
+    def names_shared(self, passage: Passage, query: str) -> int:
+        """How many of the specific things the query names the passage names too ("BEAT-MS" and "Britain")."""
+        return len(self.terms[self.position[passage.id]].entities & self.query(query).terms.entities)
+
+    def about_shared(self, passage: Passage, query: str) -> int:
+        """How many of the specific things the query names the passage or its document (organisation, title)
+        names: "the Canadian trial" is what every passage of the trial's paper is about."""
+        return len(self.about_entities[passage.id] & self.query(query).terms.entities)
+
+    def heading_names(self, passage: Passage, query: str) -> int:
+        """How many of the specific things the query names the passage's heading names."""
+        return len(self.heading_entities.get(passage.id, frozenset()) & self.query(query).terms.entities)
 
     def places(self, query: str) -> List[Tuple[str, str]]:
         """(the words as written, the entity term) of each place the query names."""
