@@ -295,7 +295,10 @@ def utter_cited(dispatcher: CollectingDispatcher, passages: Sequence[Passage], l
 def cited_response(passage: Passage) -> str:
     if passage.is_summary:
         return "utter_cited_summary"  # each fact carries its own date in the text
-    return "utter_cited_answer_as_of" if policy_of(passage.main_topic).time_sensitive else "utter_cited_answer"
+    if not policy_of(passage.main_topic).time_sensitive:
+        return "utter_cited_answer"
+    # "As of undated; published August 2020" reads as nonsense: an undated source says it is undated.
+    return "utter_cited_answer_undated" if passage.document.is_undated else "utter_cited_answer_as_of"
 
 
 def opens_the_session(tracker: Tracker) -> bool:

@@ -18,7 +18,9 @@ from actions.actions import (
     ActionSearchCorpus,
     ActionSessionStart,
     ActionTellMore,
+    cited_response,
 )
+from actions.knowledge.topics import policy_of
 from settings import PROJECT_ROOT, RENEWED_SESSION
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
@@ -116,7 +118,7 @@ def test_a_named_body_gets_its_passage_after_the_summary_and_only_the_last_offer
     messages, events = run(ActionAnswerFromCorpus(), tracker_for("is it FDA approved?", "ask_approval"))
     expected = knowledge_base.answer("approval", "is it FDA approved?")
     assert [m["answer"] for m in messages] == [p.text for p in expected] and len(expected) == 2
-    assert [m["response"] for m in messages] == ["utter_cited_summary", "utter_cited_answer_as_of"]
+    assert [m["response"] for m in messages] == ["utter_cited_summary", "utter_cited_answer_undated"]  # the FDA alert is undated
     assert [m["buttons"] for m in messages] == [[], MORE]
     assert "FDA" in messages[1]["source"]
     assert events == [SlotSet("topic", "approval"), SlotSet("shown_passages", [p.id for p in expected])]
@@ -237,7 +239,8 @@ def test_advice_on_medication_the_sources_do_not_cover_gets_no_facts():
 
 
 def test_every_response_the_actions_use_is_in_the_domain():
-    for response in ("utter_welcome", "utter_cited_answer", "utter_cited_answer_as_of", "utter_cited_summary",
+    for response in ("utter_welcome", "utter_cited_answer", "utter_cited_answer_as_of", "utter_cited_answer_undated",
+                     "utter_cited_summary",
                      "utter_more_options", "utter_place_not_covered", "utter_not_in_sources", "utter_english_only",
                      "utter_no_more", "utter_what_topic", "utter_did_you_mean", "utter_cannot_advise",
                      "utter_ask_your_team", "utter_topic_menu"):
@@ -385,3 +388,17 @@ def test_when_another_topics_passage_answers_first_the_conversation_goes_on_with
     assert expected[0].document.name == "10c-london-criteria-2016" and "how_ahsct_works" not in expected[0].topics
     assert [m["answer"] for m in messages] == [p.text for p in expected]
     assert events == [SlotSet("topic", expected[0].main_topic), SlotSet("shown_passages", [p.id for p in expected])]
+
+
+def test_a_time_sensitive_answer_from_an_undated_source_says_it_is_undated_not_as_of_undated(knowledge_base):
+    # "This was the situation as of undated; published August 2020" was what a visitor read.
+    [welsh] = [p for p in knowledge_base.passages if p.heading == "Is AHSCT offered in Wales?"]
+    assert welsh.document.date.startswith("undated") and policy_of(welsh.main_topic).time_sensitive
+    tracker = tracker_for("tell me more", "ask_more", slots={"topic": "availability", "shown_passages": [
+        p.id for p in knowledge_base.passages if "availability" in p.topics and p != welsh]})
+    messages, events = run(ActionTellMore(), tracker)
+    assert [(m["response"], m["answer"]) for m in messages] == [("utter_cited_answer_undated", welsh.text)]
+    assert events == [SlotSet("topic", "availability"), SlotSet("shown_passages", tracker.get_slot("shown_passages") + [welsh.id])]
+    dated = [p for p in knowledge_base.passages if policy_of(p.main_topic).time_sensitive and not p.is_summary
+             and not p.document.is_undated]
+    assert dated and all(cited_response(p) == "utter_cited_answer_as_of" for p in dated)

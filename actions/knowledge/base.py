@@ -49,9 +49,17 @@ class KnowledgeBase:
         beyond = self._beyond_the_topic(topic, question, chosen)
         if beyond and not policy_of(topic).summary_first and (
                 self._much_closer(beyond[0], chosen, question) or self._alone_names_it(beyond[0], chosen, question)):
-            # The other topic's passage answers; one passage of the topic NLU chose follows it.
-            return beyond + [p for p in chosen if not p.is_summary][:1]
+            # The other topic's passage answers, and one passage of the topic NLU chose follows it. When how
+            # things stand changes and that topic's summary must answer first, the summary leads ("the position
+            # in Wales": every source's answer with its date, not one 2020 news item alone).
+            return self._summary_leading(beyond[0].main_topic) + beyond + [p for p in chosen if not p.is_summary][:1]
         return chosen + beyond
+
+    def _summary_leading(self, topic: str) -> List[Passage]:
+        policy = policy_of(topic)
+        if not (policy.summary_first and policy.time_sensitive):
+            return []
+        return [p for p in self.passages if p.is_summary and p.main_topic == topic][:1]
 
     def _alone_names_it(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
         """Whether the passage names what the question names ("the position in Wales") and no passage of the

@@ -75,6 +75,11 @@ class Document:
     kind: str = ""
 
     @property
+    def is_undated(self) -> bool:
+        """Whether the source gives no date of its own ("undated", "undated; published August 2020")."""
+        return self.date.lower().startswith("undated")
+
+    @property
     def name(self) -> str:
         """How summaries refer to a document: its file name without the suffix."""
         return Path(self.path).stem
