@@ -186,3 +186,22 @@ def test_tell_me_more_after_a_question_on_a_named_thing_brings_more_about_it(kno
     more = knowledge_base.more("trials", shown, question)
     assert [p.document.name for p in more] == ["21f-canadian-trial-2016"] * 2
     assert any("69.6%" in p.text for p in more)
+
+
+def test_a_year_is_a_specific_thing_a_question_names(knowledge_base):
+    nlp = knowledge_base.index.nlp
+    assert "ent:year_2009" in analyse(nlp, "what took place in 2009?").entities
+    assert not any(e.startswith("ent:year_") for e in analyse(nlp, "is 20 mg or 12000 cells a lot?").entities)
+
+
+@pytest.mark.parametrize(
+    "topic, question, expected_heading",
+    [
+        ("consensus_history", "what took place in 2009?", "The 2009 stem cell meeting"),
+        # NLU may place it under the organisations; the Society's 2020 paper, not its research budget.
+        ("society", "which recommendations did the National MS Society publish in 2020?",
+         "What did the National MS Society committee publish in 2020?"),
+    ],
+)
+def test_a_question_naming_a_year_gets_the_passage_about_that_year(knowledge_base, topic, question, expected_heading):
+    assert headings(knowledge_base.answer(topic, question))[0] == expected_heading

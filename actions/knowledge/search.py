@@ -47,7 +47,7 @@ class PassageIndex:
         self.heading_entities = {p.id: terms_of(nlp(p.heading.lower())).entities for p in self.passages}
         # What a passage's document is about, by its organisation and title ("Scottish Health Technologies
         # Group", "Canadian phase 2 trial"): its passages need not name it again in every paragraph.
-        about_document = {d.path: terms_of(nlp(f"{d.organisation}\n{d.title}".lower())).entities for d in {p.document for p in self.passages}}
+        about_document = {d.path: terms_of(nlp(f"{d.organisation}\n{d.title}\n{d.date}".lower())).entities for d in {p.document for p in self.passages}}
         self.about_entities = {p.id: self.terms[i].entities | about_document[p.document.path] for i, p in enumerate(self.passages)}
         self._bm25 = bm25s.BM25()
         self._bm25.index([terms.all for terms in self.terms], show_progress=False)

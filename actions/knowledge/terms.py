@@ -6,6 +6,7 @@ the same term. Content terms leave out stop words and the disease's names: they 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import FrozenSet, List, Tuple
 
@@ -13,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 ENTITY_PREFIX = "ent:"
+YEAR = re.compile(r"(19|20)\d\d")
 # Nearly every question is about these (the treatments, the two source organisations),
 # so naming one does not narrow an answer down.
 PLACE_LABEL = "place"
@@ -42,6 +44,8 @@ def terms_of(doc: Doc) -> Terms:
     entity_ids = [entity.ent_id_ for entity in doc.ents if entity.ent_id_]
     entity_terms = [f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids]
     specific = frozenset(f"{ENTITY_PREFIX}{entity_id}" for entity_id in entity_ids if entity_id not in BROAD_ENTITIES)
+    # A year names a moment as specifically as a place names somewhere ("what did the Society recommend in 2020?").
+    specific |= {f"{ENTITY_PREFIX}year_{token.text}" for token in words if YEAR.fullmatch(token.text)}
     content = {token.lemma_ for token in words if not token.is_stop and token.lower_ not in DISEASE_NAME_WORDS}
     content |= set(entity_terms)
     return Terms(all=lemmas + entity_terms, content=frozenset(content), entities=specific)
