@@ -89,8 +89,9 @@ class ActionAnswerFromCorpus(CorpusAction):
         in_context = answer_from_context(dispatcher, tracker, knowledge, question, topic, domain)
         if in_context is not None:
             return in_context
-        if topic and not nlu_is_sure(tracker) and knowledge.far_from(topic, question):
-            dispatcher.utter_message(response="utter_out_of_scope")  # "how do I renew my passport" is not how AHSCT is done
+        if topic and not nlu_is_sure(tracker) and (knowledge.far_from(topic, question) or knowledge.beyond_the_corpus(question)):
+            # "how do I renew my passport" is not how AHSCT is done; "is there a diet that helps MS?" is no death rate.
+            dispatcher.utter_message(response="utter_out_of_scope")
             return []
         passages = knowledge.answer(topic, question) if topic else []
         # A pushed claim ("approved in Mexico, confirm") is corrected, not echoed back with its place.
@@ -154,6 +155,9 @@ class ActionSearchCorpus(CorpusAction):
         in_context = answer_from_context(dispatcher, tracker, knowledge, question, None, domain)
         if in_context is not None:
             return in_context
+        if knowledge.beyond_the_corpus(question):  # "what's the best diet for MS?": no passage to choose from
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         choices = ambiguous_topic_intents(tracker.latest_message.get("intent_ranking") or [])
         # Of two topics NLU hesitated between, one clearly closer answers; so does a passage very close to the
         # thing the question names ("which kinds of MS does the ASTCT statement cover?"), rather than a menu.

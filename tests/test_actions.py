@@ -219,8 +219,11 @@ def test_fallback_answers_from_a_passage_that_truly_matches():
 
 
 def test_fallback_with_nothing_that_matches_says_so_honestly():
-    messages, events = run(ActionSearchCorpus(), tracker_for("how do I renew my passport", "nlu_fallback"))
+    messages, events = run(ActionSearchCorpus(), tracker_for("what time is it there", "nlu_fallback"))
     assert [m["response"] for m in messages] == ["utter_not_in_sources"] and events == []
+    # In words the corpus never uses, it is beyond the bot's subjects: what it can help with instead.
+    messages, events = run(ActionSearchCorpus(), tracker_for("how do I renew my passport", "nlu_fallback"))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
 
 
 def test_personal_advice_gets_no_verdict_but_general_facts_and_the_team():
@@ -402,3 +405,14 @@ def test_a_time_sensitive_answer_from_an_undated_source_says_it_is_undated_not_a
     dated = [p for p in knowledge_base.passages if policy_of(p.main_topic).time_sensitive and not p.is_summary
              and not p.document.is_undated]
     assert dated and all(cited_response(p) == "utter_cited_answer_as_of" for p in dated)
+
+
+def test_a_question_nlu_was_unsure_of_in_words_the_corpus_never_uses_gets_what_the_bot_can_help_with(knowledge_base):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_mortality", "confidence": 0.32},
+               {"name": "ask_trials", "confidence": 0.3}]
+    messages, events = run(ActionSearchCorpus(), tracker_for("is acupuncture good for ms", "nlu_fallback", ranking=ranking))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
+    unsure = tracker_for("does yoga help with MS?", "ask_who_benefits")
+    unsure.latest_message["intent"]["confidence"] = 0.78
+    messages, events = run(ActionAnswerFromCorpus(), unsure)
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []

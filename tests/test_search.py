@@ -205,3 +205,14 @@ def test_a_year_is_a_specific_thing_a_question_names(knowledge_base):
 )
 def test_a_question_naming_a_year_gets_the_passage_about_that_year(knowledge_base, topic, question, expected_heading):
     assert headings(knowledge_base.answer(topic, question))[0] == expected_heading
+
+
+@pytest.mark.parametrize("question, beyond", [
+    ("does yoga help with MS?", True),
+    ("is acupuncture good for ms", True),
+    ("What is the chance of remission after AHSCT?", False),  # names the treatment: in scope, whatever its words
+    ("is it aproved?", False),  # a misspelling of a word the corpus uses
+    ("what does the trial cost?", False),
+])
+def test_a_question_mostly_in_words_the_corpus_never_uses_is_beyond_it(knowledge_base, question, beyond):
+    assert knowledge_base.beyond_the_corpus(question) is beyond

@@ -26,7 +26,9 @@ def test_a_comparison_with_another_drug_is_never_small_talk(chat, sender):
 
 # Before: the 2015 Lisbon conference (ECTRIMS's full name shares "Treatment" and "Multiple Sclerosis"), and a
 # research passage opening with "No." (NLU: further reading, 0.57).
-@pytest.mark.parametrize("question", ["What are the treatments for Multiple Sclerosis?", "what other ms treatments are there"])
+# "What is the best diet for multiple sclerosis?" (NLU unsure: death rates 0.32, trials 0.30) got the trials summary.
+@pytest.mark.parametrize("question", ["What are the treatments for Multiple Sclerosis?", "what other ms treatments are there",
+                                      "What is the best diet for multiple sclerosis?"])
 def test_other_ms_treatments_get_an_honest_decline_with_a_referral(chat, sender, question):
     reply = answer(chat, sender, question)
     assert "neurologist, MS team or national MS organisation" in reply

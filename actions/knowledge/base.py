@@ -27,6 +27,8 @@ PASSAGES_PER_NAMED_ANSWER = 3
 # (search.py: words found in few passages). Two, like the open search's rule, so a question's general words
 # ("stem cell", "MS", "treatment") never pull in a passage.
 OTHER_TOPIC_MIN_SPECIFIC_TERMS = 2
+# A question NLU is unsure of, at least this share of whose content words the corpus never uses, is beyond it.
+UNKNOWN_SHARE_BEYOND = 0.5
 
 
 class KnowledgeBase:
@@ -137,6 +139,15 @@ class KnowledgeBase:
         if not question.strip() or self.index.query(question).terms.entities:
             return False
         return self._closest_in_topic(question, topic) < retrieval_setting("topic_floor")
+
+    def beyond_the_corpus(self, question: str) -> bool:
+        """Whether the question is about something the sources never mention ("what's the best diet for MS?"):
+        it names neither the treatment nor anything of the corpus's, and at least half its content words are
+        words no passage uses. One unknown word among several ("remission", "adolescent") leaves it in scope."""
+        index, asked = self.index, self.index.query(question)
+        if index.names_treatment(question) or asked.terms.entities or not asked.terms.content:
+            return False
+        return len(index.unknown_words(question)) >= UNKNOWN_SHARE_BEYOND * len(asked.terms.content)
 
     def clearly_closer_topic(self, question: str, topics: Sequence[str]) -> Optional[str]:
         """Of two topics NLU hesitated between, the one whose passages are clearly closer in meaning, or None."""

@@ -3,6 +3,7 @@ embeddings of each passage and of the questions its editor wrote for it), fused 
 from __future__ import annotations
 
 from collections import Counter
+from difflib import get_close_matches
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -11,13 +12,17 @@ import numpy as np
 from spacy.language import Language
 
 from actions.knowledge.corpus import Passage
-from actions.knowledge.terms import Terms, places_in, terms_of
+from actions.knowledge.terms import ENTITY_PREFIX, Terms, places_in, terms_of
 
 # An open search (no topic) must share this many content terms with a passage, or one named entity.
 MIN_SHARED_CONTENT_TERMS = 2
 # A word found in at most this share of the passages says what a question is specifically about.
 SPECIFIC_TERM_SHARE = 0.05
 TREATMENT_TERMS = {"ent:ahsct", "ent:stem_cell_therapy"}
+# How alike (difflib's ratio) a word must be to one of the corpus's to count as its misspelling ("trails", "aproved").
+TYPO_SIMILARITY = 0.8
+# Shorter words are too alike to tell a misspelling from another word ("diet" is not "die").
+MIN_TYPO_LENGTH = 5
 # Reciprocal rank fusion's constant: the usual 60 lets neither ranking's top place dominate alone.
 FUSION_K = 60
 # A turn asks the index about one question several times; its analysis is kept for the last few questions.
@@ -49,6 +54,10 @@ class PassageIndex:
         # Group", "Canadian phase 2 trial"): its passages need not name it again in every paragraph.
         about_document = {d.path: terms_of(nlp(f"{d.organisation}\n{d.title}\n{d.date}".lower())).entities for d in {p.document for p in self.passages}}
         self.about_entities = {p.id: self.terms[i].entities | about_document[p.document.path] for i, p in enumerate(self.passages)}
+        # Every content word the corpus uses, its editors' questions included: a question word outside it (and
+        # not a misspelling of one) is a subject the sources never mention ("diet").
+        self.vocabulary = frozenset().union(*(t.content for t in self.terms),
+                                            *(terms_of(nlp(q.lower())).content for p in self.passages for q in p.questions))
         self._bm25 = bm25s.BM25()
         self._bm25.index([terms.all for terms in self.terms], show_progress=False)
         self.embedder = embedder
@@ -157,6 +166,13 @@ class PassageIndex:
     def places(self, query: str) -> List[Tuple[str, str]]:
         """(the words as written, the entity term) of each place the query names."""
         return self.query(query).places
+
+    def unknown_words(self, query: str) -> List[str]:
+        """The query's content words that no passage uses, nor anything spelt like them ("aproved" is approved)."""
+        words = [word for word in self.query(query).terms.content
+                 if not word.startswith(ENTITY_PREFIX) and word.isalpha() and len(word) > 2 and word not in self.vocabulary]
+        return [word for word in words
+                if len(word) < MIN_TYPO_LENGTH or not get_close_matches(word, self.vocabulary, n=1, cutoff=TYPO_SIMILARITY)]
 
     def names_treatment(self, query: str) -> bool:
         """Whether the query names AHSCT or stem cell therapy in any of their spellings."""
