@@ -169,7 +169,7 @@ class ActionSearchCorpus(CorpusAction):
         if len(buttons) == 2:
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
             return []
-        passages = knowledge.open_search(question)
+        passages = knowledge.open_search(question) or knowledge.closest_answer(question)
         topic = passages[0].main_topic if passages else None
         return send_passages(dispatcher, tracker, passages, topic, domain)
 

@@ -416,3 +416,14 @@ def test_a_question_nlu_was_unsure_of_in_words_the_corpus_never_uses_gets_what_t
     unsure.latest_message["intent"]["confidence"] = 0.78
     messages, events = run(ActionAnswerFromCorpus(), unsure)
     assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
+
+
+def test_fallback_sharing_no_words_with_any_passage_is_answered_by_the_one_close_in_meaning(knowledge_base):
+    # The corpus says "hair loss"; the open search needs two shared words and found none.
+    question = "is my hair going to fall out?"
+    assert knowledge_base.open_search(question) == []
+    messages, events = run(ActionSearchCorpus(), tracker_for(question, "nlu_fallback"))
+    [passage] = knowledge_base.closest_answer(question)
+    assert "hair loss" in passage.text
+    assert [(m["response"], m["answer"]) for m in messages] == [("utter_cited_answer", passage.text)]
+    assert events == [SlotSet("topic", passage.main_topic), SlotSet("shown_passages", [passage.id])]

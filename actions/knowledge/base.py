@@ -213,6 +213,16 @@ class KnowledgeBase:
             found = [p for p in found if wanted.intersection(p.topics)]
         return one_per_document(found, PASSAGES_PER_ANSWER)
 
+    def closest_answer(self, question: str) -> List[Passage]:
+        """For a question NLU did not place and no passage shares words with ("will I lose my hair?": the corpus
+        says "hair loss"): the passage closest in meaning, when it is as close as a passage's own questions are
+        (new_topic_similarity, calibrated on them against off-topic questions); after its topic's summary when
+        how things stand there changes."""
+        closest = self.index.closest_in_meaning(question, lambda p: not p.is_summary) if question.strip() else []
+        if not closest or closest[0][1] < retrieval_setting("new_topic_similarity"):
+            return []
+        return self._summary_leading(closest[0][0].main_topic) + [closest[0][0]]
+
     def on_new_topics(self, question: str, routed_topics: Collection[str]) -> List[Passage]:
         """Passages whose main topic no intent asks about, sharing several content words with the question.
 
