@@ -29,6 +29,8 @@ PASSAGES_PER_NAMED_ANSWER = 3
 OTHER_TOPIC_MIN_SPECIFIC_TERMS = 2
 # A question NLU is unsure of, at least this share of whose content words the corpus never uses, is beyond it.
 UNKNOWN_SHARE_BEYOND = 0.5
+# Longer messages are stories, not short questions on another subject; each unknown word costs a typo search.
+MAX_WORDS_BEYOND = 20
 
 
 class KnowledgeBase:
@@ -145,7 +147,7 @@ class KnowledgeBase:
         it names neither the treatment nor anything of the corpus's, and at least half its content words are
         words no passage uses. One unknown word among several ("remission", "adolescent") leaves it in scope."""
         index, asked = self.index, self.index.query(question)
-        if index.names_treatment(question) or asked.terms.entities or not asked.terms.content:
+        if index.names_treatment(question) or asked.terms.entities or not 0 < len(asked.terms.content) <= MAX_WORDS_BEYOND:
             return False
         return len(index.unknown_words(question)) >= UNKNOWN_SHARE_BEYOND * len(asked.terms.content)
 
