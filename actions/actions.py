@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import context_policy, follows_up, keeps_topic, refers_back
 from actions.knowledge.base import refresh_knowledge_base, shared_knowledge_base
 from actions.knowledge.corpus import Passage
-from actions.knowledge.topics import advice_topics, is_claim, policy_of, topic_after_personal_question, topics_of_intent
+from actions.knowledge.topics import advice_topics, by_country_topics, is_claim, policy_of, topic_after_personal_question, topics_of_intent
 from settings import RENEWED_SESSION
 
 # "Did you mean…?" when NLU's two best topic guesses are this close and both this likely.
@@ -183,6 +183,9 @@ class ActionAnswerPersonalAdvice(CorpusAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         dispatcher.utter_message(response="utter_cannot_advise")
+        # "Can I have AHSCT in India?": personal, and about a country no source covers; both are said.
+        for place in knowledge.places_not_covered_by_any(question, by_country_topics()):
+            dispatcher.utter_message(response="utter_place_not_covered", place=place)
         # "Am I eligible for HSCT?", "should I have AHSCT?": the general criteria, each body's with its date.
         if knowledge.index.names_treatment(question):
             topic = topic_after_personal_question()  # who may be able to have it (content/topics.yml)

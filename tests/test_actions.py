@@ -427,3 +427,16 @@ def test_fallback_sharing_no_words_with_any_passage_is_answered_by_the_one_close
     assert "hair loss" in passage.text
     assert [(m["response"], m["answer"]) for m in messages] == [("utter_cited_answer", passage.text)]
     assert events == [SlotSet("topic", passage.main_topic), SlotSet("shown_passages", [passage.id])]
+
+
+def test_a_personal_question_naming_a_country_no_source_covers_says_so_before_the_general_facts(knowledge_base):
+    question = "could I get HSCT in Mexico?"
+    messages, events = run(ActionAnswerPersonalAdvice(), tracker_for(question, "ask_personal_advice"))
+    expected = knowledge_base.answer("who_benefits", question)
+    assert [m["response"] for m in messages[:2]] == ["utter_cannot_advise", "utter_place_not_covered"]
+    assert messages[1]["place"] == "Mexico" and messages[-1]["response"] == "utter_ask_your_team"
+    assert [m["answer"] for m in messages[2:-1]] == [p.text for p in expected]
+    assert events == [SlotSet("topic", "who_benefits"), SlotSet("shown_passages", [p.id for p in expected])]
+    # A country the sources cover gets no such line.
+    messages, _ = run(ActionAnswerPersonalAdvice(), tracker_for("could I get HSCT in Scotland?", "ask_personal_advice"))
+    assert "utter_place_not_covered" not in [m["response"] for m in messages]

@@ -178,6 +178,11 @@ class KnowledgeBase:
         covered = {entity for p, terms in zip(self.passages, self.index.terms, strict=True) if topic in p.topics for entity in terms.entities}
         return [text for text, entity in self.index.places(question) if entity not in covered]
 
+    def places_not_covered_by_any(self, question: str, topics: Sequence[str]) -> List[str]:
+        """The places the question names that no passage of any of these topics mentions."""
+        uncovered = [set(self.places_not_covered(question, topic)) for topic in topics]
+        return [place for place in self.places_not_covered(question, topics[0]) if all(place in u for u in uncovered)] if topics else []
+
     def follow_up(self, topic: Optional[str], question: str) -> List[Passage]:
         """'What about in Paris?': the current topic's passages about what the question names, else any passage about it."""
         return self.named_in_topic(topic, question) or self._about_named_things(question, None)

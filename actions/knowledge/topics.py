@@ -72,6 +72,10 @@ def advice_topics() -> tuple:
     return tuple(name for name, policy in topic_policies().items() if policy.advice_prone)
 
 
+def by_country_topics() -> tuple:
+    return tuple(name for name, policy in topic_policies().items() if policy.by_country)
+
+
 
 
 @functools.lru_cache(maxsize=1)
