@@ -61,8 +61,10 @@ class KnowledgeBase:
 
     def _summary_leading(self, topic: str) -> List[Passage]:
         policy = policy_of(topic)
-        if not (policy.summary_first and policy.time_sensitive):
-            return []
+        return self._main_summary(topic) if policy.summary_first and policy.time_sensitive else []
+
+    def _main_summary(self, topic: str) -> List[Passage]:
+        """The topic's first summary in the file: its main answer ("tell me more" brings the others)."""
         return [p for p in self.passages if p.is_summary and p.main_topic == topic][:1]
 
     def _alone_names_it(self, passage: Passage, chosen: List[Passage], question: str) -> bool:
@@ -127,8 +129,7 @@ class KnowledgeBase:
         single source must never answer "is it approved?" first), else when it matches the question best."""
         summaries = [p for p in ranked if p.is_summary and p.main_topic == topic]
         if not summaries or policy_of(topic).summary_first:
-            # The topic's first summary in the file is its main answer; "tell me more" brings the others.
-            return sorted(summaries, key=self.passages.index)[:1]
+            return self._main_summary(topic)
         best = self.index.search(question, topics=[topic], limit=1, ranked_only=True, words_only=True)
         return best if best and best[0] in summaries else []
 
@@ -180,8 +181,8 @@ class KnowledgeBase:
 
     def places_not_covered_by_any(self, question: str, topics: Sequence[str]) -> List[str]:
         """The places the question names that no passage of any of these topics mentions."""
-        uncovered = [set(self.places_not_covered(question, topic)) for topic in topics]
-        return [place for place in self.places_not_covered(question, topics[0]) if all(place in u for u in uncovered)] if topics else []
+        uncovered = [self.places_not_covered(question, topic) for topic in topics]
+        return [place for place in uncovered[0] if all(place in other for other in uncovered[1:])] if uncovered else []
 
     def follow_up(self, topic: Optional[str], question: str) -> List[Passage]:
         """'What about in Paris?': the current topic's passages about what the question names, else any passage about it."""
