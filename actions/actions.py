@@ -111,8 +111,7 @@ class ActionAnswerFollowup(CorpusAction):
         knowledge, question = shared_knowledge_base(), question_text(tracker)
         topic = tracker.get_slot("topic")
         passages = knowledge.follow_up(topic, question)
-        if passages and topic not in passages[0].topics:
-            topic = passages[0].main_topic
+        topic = answering_topic(topic, passages)
         if not passages and refers_back_to_topic(tracker, knowledge, question, None):
             return answer_in_context(dispatcher, tracker, knowledge, question, domain)
         if not passages:

@@ -148,11 +148,7 @@ class PassageIndex:
 
     def names_what_query_names(self, passage: Passage, query: str) -> bool:
         """Whether the passage names a specific thing the query names."""
-        return self.names_shared(passage, query) > 0
-
-    def names_shared(self, passage: Passage, query: str) -> int:
-        """How many of the specific things the query names the passage names too ("BEAT-MS" and "Britain")."""
-        return len(self.terms[self.position[passage.id]].entities & self.query(query).terms.entities)
+        return bool(self.terms[self.position[passage.id]].entities & self.query(query).terms.entities)
 
     def about_shared(self, passage: Passage, query: str) -> int:
         """How many of the specific things the query names the passage or its document (organisation, title)
